@@ -1,0 +1,1 @@
+# settings parser: see src/common/local.mk

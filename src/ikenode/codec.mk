@@ -1,0 +1,2 @@
+# see src/ikenode/local.mk
+IKE_CODEC_SOURCES = $(NULL)

@@ -1,0 +1,2 @@
+# see src/ikenode/local.mk
+IKE_CRYPTO_SOURCES = $(NULL)
