@@ -75,8 +75,11 @@ int main(int argc, char **argv)
 
 	if (LLVMFuzzerInitialize)
 		LLVMFuzzerInitialize(&argc, &argv);
-	for (int i = 1; i < argc; i++)
-		rc |= run_path(argv[i], &count);
+	for (int i = 1; i < argc; i++) {
+		/* libFuzzer's flags (-runs=0, ...) mean nothing here */
+		if (argv[i][0] != '-')
+			rc |= run_path(argv[i], &count);
+	}
 	printf("%s: replayed %lu inputs\n", argv[0], count);
 	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
 }
