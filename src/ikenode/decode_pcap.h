@@ -1,0 +1,37 @@
+/*
+ * The packet layer of ikenode-decode: finds IKE messages in captured frames
+ * (Ethernet with VLAN tags, Linux cooked SLL/SLL2, raw IP; IPv4 and IPv6;
+ * UDP 500, and UDP 4500 behind the non-ESP marker, RFC 3948).
+ */
+#ifndef IKN_IKENODE_DECODE_PCAP_H
+#define IKN_IKENODE_DECODE_PCAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/defs.h"
+
+/* One IKE message found in a frame. */
+struct decode_pkt {
+	int family; /* AF_INET or AF_INET6 */
+	uint8_t src[16], dst[16]; /* network order; 4 bytes used for AF_INET */
+	uint16_t sport, dport;
+	/* the IKE message (non-ESP marker removed); borrowed from the frame */
+	const uint8_t *ike;
+	size_t ike_len;
+};
+
+/*
+ * Looks for an IKE message in one captured frame of the given pcap link type.
+ * Returns 0 and fills *pkt, -ENOENT when the frame holds no IKE message (other
+ * traffic, ESP in UDP, a NAT keepalive, an IP fragment), -EBADMSG when its
+ * headers are malformed or truncated, -EPROTONOSUPPORT for a link type we do
+ * not read, -EINVAL for bad arguments.
+ */
+MUST_CHECK int decode_frame(int linktype, const uint8_t *frame, size_t caplen,
+			    struct decode_pkt *pkt);
+
+/* Formats the addresses and ports as "a.b.c.d:500 -> e.f.g.h:500". */
+void decode_pkt_endpoints(const struct decode_pkt *pkt, char *buf, size_t len);
+
+#endif
