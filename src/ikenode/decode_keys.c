@@ -1,6 +1,7 @@
 #include "ikenode/decode_keys.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +47,11 @@ static const struct integ_name {
 	{ "HMAC_SHA2_512_256 [RFC4868]", 14, 64 },
 };
 
-/* Splits a CSV line into fields, unquoting "..." (this format has no escapes). */
-static int split_fields(char *line, char *fields[KEY_FIELDS])
+/*
+ * Splits a CSV line into fields, unquoting "..." (this format has no
+ * escapes); quoted[i] tells whether field i was quoted.
+ */
+static int split_fields(char *line, char *fields[KEY_FIELDS], bool quoted[KEY_FIELDS])
 {
 	int n = 0;
 	char *p = line;
@@ -58,6 +62,7 @@ static int split_fields(char *line, char *fields[KEY_FIELDS])
 		p += strspn(p, " \t");
 		if (n == KEY_FIELDS)
 			return -EBADMSG;
+		quoted[n] = *p == '"';
 		if (*p == '"') {
 			start = ++p;
 			end = strchr(p, '"');
@@ -108,16 +113,31 @@ static void key_clear(struct decode_key *k)
 static int parse_line(char *line, unsigned int lineno, struct decode_key *k, char *err,
 		      size_t err_len)
 {
+	/* Wireshark's UAT: SPIs and keys are hex buffers, unquoted (a quoted
+	 * buffer is read as text); the algorithms are quoted value strings */
+	static const char *const field_names[KEY_FIELDS] = {
+		"SPIi", "SPIr", "SK_ei", "SK_er", NULL, "SK_ai", "SK_ar", NULL,
+	};
 	char *f[KEY_FIELDS];
+	bool quoted[KEY_FIELDS];
 	const struct encr_name *e = NULL;
 	const struct integ_name *in = NULL;
 	size_t len, encr_len;
 
 	memset(k, 0, sizeof(*k));
 	k->line = lineno;
-	if (split_fields(line, f) != KEY_FIELDS) {
+	if (split_fields(line, f, quoted) != KEY_FIELDS) {
 		snprintf(err, err_len, "%u: expected 8 comma-separated fields", lineno);
 		return -EBADMSG;
+	}
+	for (int i = 0; i < KEY_FIELDS; i++) {
+		if (field_names[i] && quoted[i]) {
+			snprintf(err, err_len,
+				 "%u: %s is quoted; Wireshark reads a quoted field as text, "
+				 "write it as unquoted hex",
+				 lineno, field_names[i]);
+			return -EBADMSG;
+		}
 	}
 	if (hex_decode(f[0], k->spi_i, 8, &len) || len != 8 ||
 	    hex_decode(f[1], k->spi_r, 8, &len) || len != 8) {

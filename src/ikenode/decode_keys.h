@@ -1,9 +1,12 @@
 /*
  * The SK key table of ikenode-decode, in Wireshark's ikev2_decryption_table
  * format, one IKE_SA a line:
- *   SPIi,SPIr,"SK_ei","SK_er","encryption algorithm","SK_ai","SK_ar","integrity algorithm"
- * SPIs and keys in hex (quoted or not), the algorithms named as Wireshark
- * names them ("AES-CBC-128 [RFC3602]", "HMAC_SHA2_256_128 [RFC4868]", ...).
+ *   SPIi,SPIr,SK_ei,SK_er,"encryption algorithm",SK_ai,SK_ar,"integrity algorithm"
+ * as strongSwan's save-keys plugin writes it: SPIs and keys in unquoted hex
+ * (Wireshark reads a quoted buffer as text, so quoting one is an error here),
+ * the algorithms quoted, named as Wireshark's packet-isakmp.c names them
+ * ("AES-CBC-128 [RFC3602]", "HMAC_SHA2_256_128 [RFC4868]", ...); the
+ * integrity keys of an AEAD line are empty. '#' starts a comment line.
  * Wireshark has no name for ChaCha20-Poly1305; we accept
  * "ChaCha20-Poly1305 [RFC7634]". AEAD keys include their 4-byte salt.
  */

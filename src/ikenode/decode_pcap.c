@@ -2,7 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <pcap/dlt.h>
+#include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -172,4 +172,47 @@ void decode_pkt_endpoints(const struct decode_pkt *pkt, char *buf, size_t len)
 		snprintf(buf, len, "[%s]:%u -> [%s]:%u", src, pkt->sport, dst, pkt->dport);
 	else
 		snprintf(buf, len, "%s:%u -> %s:%u", src, pkt->sport, dst, pkt->dport);
+}
+
+int decode_pcap_each(struct pcap *p, decode_pkt_fn fn, void *ctx, struct decode_pcap_stats *stats,
+		     char *err, size_t err_len)
+{
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+	int linktype, rc;
+
+	if (!p || !fn || !stats || !err || !err_len)
+		return -EINVAL;
+	memset(stats, 0, sizeof(*stats));
+	err[0] = '\0';
+	linktype = pcap_datalink(p);
+	while ((rc = pcap_next_ex(p, &hdr, &data)) == 1) {
+		struct decode_pkt pkt;
+		int found;
+
+		stats->frames++;
+		found = decode_frame(linktype, data, hdr->caplen, &pkt);
+		if (found == -EPROTONOSUPPORT) {
+			const char *name = pcap_datalink_val_to_name(linktype);
+
+			snprintf(err, err_len, "link type %d (%s) is not supported", linktype,
+				 name ? name : "?");
+			return found;
+		}
+		if (found == -EBADMSG)
+			stats->malformed++;
+		else if (found == -ENOENT)
+			stats->other++;
+		if (found)
+			continue;
+		stats->ike++;
+		rc = fn(ctx, stats->frames, &hdr->ts, &pkt);
+		if (rc)
+			return rc;
+	}
+	if (rc == PCAP_ERROR) {
+		snprintf(err, err_len, "%s", pcap_geterr(p));
+		return -EBADMSG;
+	}
+	return 0;
 }

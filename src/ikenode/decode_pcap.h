@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/time.h>
 
 #include "common/defs.h"
 
@@ -30,6 +31,24 @@ struct decode_pkt {
  */
 MUST_CHECK int decode_frame(int linktype, const uint8_t *frame, size_t caplen,
 			    struct decode_pkt *pkt);
+
+struct pcap;
+/* Called for each IKE message found; a non-zero return stops the walk. */
+typedef int (*decode_pkt_fn)(void *ctx, unsigned long frame, const struct timeval *ts,
+			     const struct decode_pkt *pkt);
+
+/* What a walk over a capture saw besides IKE messages. */
+struct decode_pcap_stats {
+	unsigned long frames, ike, other, malformed;
+};
+
+/*
+ * Walks every frame of an open capture (borrowed), calling fn for each IKE
+ * message. Returns 0 at the end of the capture, fn's non-zero return, or
+ * -EBADMSG when the capture itself is corrupt (err holds libpcap's words).
+ */
+MUST_CHECK int decode_pcap_each(struct pcap *p, decode_pkt_fn fn, void *ctx,
+				struct decode_pcap_stats *stats, char *err, size_t err_len);
 
 /* Formats the addresses and ports as "a.b.c.d:500 -> e.f.g.h:500". */
 void decode_pkt_endpoints(const struct decode_pkt *pkt, char *buf, size_t len);
