@@ -9,4 +9,5 @@ libcommon_la_LIBADD = $(OPENSSL_LIBS) $(QB_LIBS)
 
 CHECK_SUITE_SOURCES += \
 	src/common/tests/check_buf.c \
+	src/common/tests/check_log.c \
 	$(NULL)
