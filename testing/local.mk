@@ -8,6 +8,8 @@ check_runner_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -I$(top_builddir)/testing \
 	-DTOP_SRCDIR='"$(abs_top_srcdir)"'
 check_runner_LDADD = libdecode.la libikenode.la libsegment.la libcommon.la $(CHECK_LIBS) $(PCAP_LIBS) $(JSON_LIBS) $(OPENSSL_LIBS) $(QB_LIBS)
 BUILT_SOURCES += testing/check_suites.h
+# also when check_runner is the only target asked for
+$(check_runner_OBJECTS): testing/check_suites.h
 CLEANFILES += testing/check_suites.h
 testing/check_suites.h: Makefile
 	$(AM_V_GEN)mkdir -p testing && \
