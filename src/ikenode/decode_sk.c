@@ -61,52 +61,6 @@ static bool body_fits(const struct ike_sk *sk, bool cbc, size_t body)
 	return !cbc || ct % CBC_BLOCK == 0;
 }
 
-static int integ_hash(uint16_t integ_id, enum crypto_hash *hash)
-{
-	switch (integ_id) {
-	case CRYPTO_INTEG_HMAC_SHA1_96:
-		*hash = CRYPTO_HASH_SHA1;
-		return 0;
-	case CRYPTO_INTEG_HMAC_SHA2_256_128:
-		*hash = CRYPTO_HASH_SHA2_256;
-		return 0;
-	case CRYPTO_INTEG_HMAC_SHA2_384_192:
-		*hash = CRYPTO_HASH_SHA2_384;
-		return 0;
-	case CRYPTO_INTEG_HMAC_SHA2_512_256:
-		*hash = CRYPTO_HASH_SHA2_512;
-		return 0;
-	default:
-		return -ENOTSUP;
-	}
-}
-
-/* The HMAC ICV over msg[0 .. len - icv): 0 when it matches, -EACCES if not. */
-static int cbc_icv_check(const struct decode_sk *ds, uint16_t integ_id,
-			 const struct secret *key, const uint8_t *msg, size_t len, size_t icv)
-{
-	uint8_t mac[EVP_MAX_MD_SIZE];
-	EVP_MAC_CTX *ctx = NULL;
-	enum crypto_hash hash;
-	size_t mac_len = 0;
-	int rc;
-
-	rc = integ_hash(integ_id, &hash);
-	if (rc == 0)
-		rc = crypto_algs_hmac_new(ds->algs, hash, &ctx);
-	if (rc)
-		return rc;
-	if (icv > len || !EVP_MAC_init(ctx, key->ptr, key->len, NULL) ||
-	    !EVP_MAC_update(ctx, msg, len - icv) || !EVP_MAC_final(ctx, mac, &mac_len, sizeof(mac)) ||
-	    mac_len < icv)
-		rc = -EIO;
-	else if (CRYPTO_memcmp(mac, msg + len - icv, icv) != 0)
-		rc = -EACCES;
-	EVP_MAC_CTX_free(ctx);
-	OPENSSL_cleanse(mac, sizeof(mac));
-	return rc;
-}
-
 int decode_sk_open(struct decode_sk *ds, const struct decode_key *key, bool from_initiator,
 		   const uint8_t *msg, size_t len, size_t iv_off, uint8_t *plain, size_t cap,
 		   size_t *plain_len)
@@ -129,7 +83,9 @@ int decode_sk_open(struct decode_sk *ds, const struct decode_key *key, bool from
 		goto out;
 	}
 	if (key->integ_id) {
-		rc = cbc_icv_check(ds, key->integ_id, ak, msg, len, ike_sk_icv_len(sk));
+		rc = ike_sk_verify(sk, msg, len);
+		if (rc == -EBADMSG)
+			rc = -EACCES;
 		if (rc)
 			goto out;
 	}

@@ -280,10 +280,29 @@ err:
 	return -EIO;
 }
 
+int ike_sk_verify(struct ike_sk *sk, const uint8_t *msg, size_t msg_len)
+{
+	uint8_t icv[MAX_MAC_LEN];
+	int rc = -EBADMSG;
+
+	if (!sk || !msg)
+		return -EINVAL;
+	if (sk->aead)
+		return -EOPNOTSUPP;
+	if (msg_len < sk->icv_len)
+		return -EBADMSG;
+	if (mac_compute(sk, msg, msg_len - sk->icv_len, icv))
+		rc = -EIO;
+	else if (CRYPTO_memcmp(icv, msg + msg_len - sk->icv_len, sk->icv_len) == 0)
+		rc = 0;
+	OPENSSL_cleanse(icv, sizeof(icv));
+	return rc;
+}
+
 int ike_sk_open(struct ike_sk *sk, const uint8_t *msg, size_t msg_len, size_t iv_off,
 		uint8_t *plain, size_t cap, size_t *plain_len)
 {
-	uint8_t icv[MAX_MAC_LEN], tag[AEAD_ICV_LEN], nonce[AEAD_NONCE_LEN];
+	uint8_t tag[AEAD_ICV_LEN], nonce[AEAD_NONCE_LEN];
 	const uint8_t *iv, *ct;
 	size_t clen, pad, done = 0;
 	int outl = 0, rc = -EBADMSG;
@@ -312,13 +331,11 @@ int ike_sk_open(struct ike_sk *sk, const uint8_t *msg, size_t msg_len, size_t iv
 			goto out;
 		}
 	} else {
-		/* integrity first, in constant time, before anything is decrypted */
-		if (mac_compute(sk, msg, msg_len - sk->icv_len, icv)) {
-			rc = -EIO;
+		/* integrity first, before anything is decrypted */
+		rc = ike_sk_verify(sk, msg, msg_len);
+		if (rc)
 			goto out;
-		}
-		if (CRYPTO_memcmp(icv, ct + clen, sk->icv_len))
-			goto out;
+		rc = -EBADMSG;
 		if (!EVP_CipherInit_ex2(sk->dec, NULL, NULL, iv, 0, NULL)) {
 			rc = -EIO;
 			goto out;
@@ -340,6 +357,5 @@ out:
 		ERR_clear_error();
 		OPENSSL_cleanse(plain, clen);
 	}
-	OPENSSL_cleanse(icv, sizeof(icv));
 	return rc;
 }

@@ -66,6 +66,16 @@ size_t ike_sk_icv_len(const struct ike_sk *sk);
 size_t ike_sk_sealed_len(const struct ike_sk *sk, size_t plain_len);
 
 /*
+ * Checks only the ICV of a CBC+HMAC protected message (the same msg as
+ * ike_sk_open()), in constant time: 0 when it matches, -EBADMSG when not or
+ * when msg is shorter than the ICV, -EOPNOTSUPP for AEAD ciphers (their tag
+ * is checked only by decrypting), -EIO when OpenSSL fails. ike_sk_open()
+ * calls it first; a tool that must tell a wrong SK_a from a bad body calls
+ * it alone.
+ */
+MUST_CHECK int ike_sk_verify(struct ike_sk *sk, const uint8_t *msg, size_t msg_len);
+
+/*
  * Verifies and decrypts the SK/SKF payload, which is the last payload of
  * the IKE message msg (msg_len bytes from the IKE header to the end,
  * borrowed for the call). iv_off is the offset of the IV in msg (after the

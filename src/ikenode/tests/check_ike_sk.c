@@ -300,6 +300,35 @@ START_TEST(test_ike_sk_tamper)
 END_TEST
 
 /* AEAD IVs come from a counter: consecutive messages never share one. */
+/* the ICV alone: CBC+HMAC only; any changed byte fails it, the body too */
+START_TEST(test_ike_sk_verify_icv_only)
+{
+	const struct suite_cfg *c = &suites[_i];
+	struct crypto_algs *algs = algs_new();
+	struct ike_sk *out = sk_of(algs, c), *in = sk_of(algs, c);
+	uint8_t plain[40] = { 1, 2, 3 }, msg[HDR_LEN + 200];
+	size_t len;
+
+	memset(msg, 0x5a, HDR_LEN);
+	ck_assert_int_eq(ike_sk_seal(out, msg, sizeof(msg), HDR_LEN, plain, sizeof(plain), &len), 0);
+	if (c->encr_id != CRYPTO_ENCR_AES_CBC) {
+		ck_assert_int_eq(ike_sk_verify(in, msg, len), -EOPNOTSUPP);
+	} else {
+		ck_assert_int_eq(ike_sk_verify(in, msg, len), 0);
+		ck_assert_int_eq(ike_sk_verify(in, msg, ike_sk_icv_len(in) - 1), -EBADMSG);
+		for (size_t i = 0; i < len; i += 7) {
+			msg[i] ^= 0x01;
+			ck_assert_int_eq(ike_sk_verify(in, msg, len), -EBADMSG);
+			msg[i] ^= 0x01;
+		}
+	}
+	ck_assert_int_eq(ike_sk_verify(NULL, msg, len), -EINVAL);
+	ike_sk_free(out);
+	ike_sk_free(in);
+	crypto_algs_free(algs);
+}
+END_TEST
+
 START_TEST(test_ike_sk_aead_iv_unique)
 {
 	struct crypto_algs *algs = algs_new();
@@ -368,6 +397,7 @@ Suite *ike_sk_suite(void)
 	tcase_add_test(tc, test_ike_sk_input);
 	tcase_add_loop_test(tc, test_ike_sk_aead_vectors, 0, (int)ARRAY_SIZE(aead_vectors));
 	tcase_add_loop_test(tc, test_ike_sk_cbc_vectors, 0, (int)ARRAY_SIZE(cbc_vectors));
+	tcase_add_loop_test(tc, test_ike_sk_verify_icv_only, 0, ARRAY_SIZE(suites));
 	tcase_add_loop_test(tc, test_ike_sk_round_trip, 0, (int)ARRAY_SIZE(suites));
 	tcase_add_loop_test(tc, test_ike_sk_tamper, 0, (int)ARRAY_SIZE(suites));
 	tcase_add_test(tc, test_ike_sk_aead_iv_unique);
