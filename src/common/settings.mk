@@ -1,5 +1,12 @@
 # settings parser (strongSwan's strongswan.conf / swanctl.conf syntax)
-libcommon_la_SOURCES += src/common/settings.c src/common/settings.h
+libcommon_la_SOURCES += \
+	src/common/settings.c src/common/settings.h src/common/settings_int.h \
+	src/common/settings_value.c \
+	src/common/settings_error.c \
+	src/common/settings_lex.c \
+	src/common/settings_parse.c \
+	src/common/settings_ref.c \
+	$(NULL)
 CHECK_SUITE_SOURCES += src/common/tests/check_settings.c
 FUZZ_TARGETS += settings
 check_PROGRAMS += fuzz_settings
