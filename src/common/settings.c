@@ -205,11 +205,18 @@ err:
 MUST_CHECK int settings_section_add_ref(struct settings_section *sec, const char *path, size_t len,
 					const struct settings_origin *origin)
 {
-	struct ref *refs = realloc(sec->refs, (sec->nrefs + 1) * sizeof(*refs));
+	struct ref *refs = sec->refs;
 
-	if (!refs)
-		return -ENOMEM;
-	sec->refs = refs;
+	/* grown geometrically: a section may list very many references */
+	if (sec->nrefs == sec->refs_cap) {
+		size_t cap = sec->refs_cap ? 2 * sec->refs_cap : 4;
+
+		refs = realloc(sec->refs, cap * sizeof(*refs));
+		if (!refs)
+			return -ENOMEM;
+		sec->refs = refs;
+		sec->refs_cap = cap;
+	}
 	refs[sec->nrefs].path = strndup(path, len);
 	if (!refs[sec->nrefs].path)
 		return -ENOMEM;

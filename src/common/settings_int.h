@@ -43,7 +43,7 @@ struct settings_section {
 	struct nlist sections;
 	struct nlist kvs;
 	struct ref *refs;
-	size_t nrefs;
+	size_t nrefs, refs_cap;
 	enum ref_state state;
 };
 
