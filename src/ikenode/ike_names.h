@@ -70,6 +70,9 @@
 	X(USE_ASSIGNED_HOA, 42, "USE_ASSIGNED_HoA")                           \
 	X(TEMPORARY_FAILURE, 43, "TEMPORARY_FAILURE")                         \
 	X(CHILD_SA_NOT_FOUND, 44, "CHILD_SA_NOT_FOUND")                       \
+	X(INVALID_GROUP_ID, 45, "INVALID_GROUP_ID")                           \
+	X(AUTHORIZATION_FAILED, 46, "AUTHORIZATION_FAILED")                   \
+	X(STATE_NOT_FOUND, 47, "STATE_NOT_FOUND")                             \
 	X(INITIAL_CONTACT, 16384, "INITIAL_CONTACT")                          \
 	X(SET_WINDOW_SIZE, 16385, "SET_WINDOW_SIZE")                          \
 	X(ADDITIONAL_TS_POSSIBLE, 16386, "ADDITIONAL_TS_POSSIBLE")            \

@@ -39,10 +39,7 @@ static const struct {
 	uint8_t flags;
 } notify_lengths[] = {
 	{ IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD, 1, 1, 0 },
-	{ IKE_N_INVALID_MAJOR_VERSION, 0, 0, 0 },
-	{ IKE_N_INVALID_SYNTAX, 0, 0, 0 },
 	{ IKE_N_INVALID_MESSAGE_ID, 4, 4, 0 },
-	{ IKE_N_NO_PROPOSAL_CHOSEN, 0, 0, 0 },
 	{ IKE_N_INVALID_KE_PAYLOAD, 2, 2, 0 },
 	{ IKE_N_SET_WINDOW_SIZE, 4, 4, 0 },
 	{ IKE_N_IPCOMP_SUPPORTED, 3, 3, 0 },
@@ -57,6 +54,15 @@ static const struct {
 	{ IKE_N_USE_AGGFRAG, 1, 1, 0 },
 };
 
+/* the public value length fits the group (any length for unknown groups) */
+static bool ke_len_ok(uint16_t group, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ke_lengths); i++)
+		if (ke_lengths[i].group == group)
+			return ke_lengths[i].len == len;
+	return true;
+}
+
 static int ke_parse(struct ike_pld *p, struct rbuf *b, struct ike_pld_pctx *c)
 {
 	struct ike_pld_ke *v = &p->u.ke;
@@ -64,35 +70,44 @@ static int ke_parse(struct ike_pld *p, struct rbuf *b, struct ike_pld_pctx *c)
 	TRY(rbuf_get_u16(b, &v->group));
 	TRY(rbuf_skip(b, 2));
 	v->len = rbuf_left(b);
-	for (size_t i = 0; i < ARRAY_SIZE(ke_lengths); i++)
-		if (ke_lengths[i].group == v->group && ke_lengths[i].len != v->len)
-			return ike_pld_fail(c, IKE_MSG_E_PLD_LENGTH, b->ptr, (uint32_t)v->len,
-					    "KE data length does not match its group");
+	if (!ke_len_ok(v->group, v->len))
+		return ike_pld_fail(c, IKE_MSG_E_PLD_LENGTH, b->ptr, (uint32_t)v->len,
+				    "KE data length does not match its group");
 	return rbuf_get_ptr(b, &v->data, v->len);
 }
 
 static int ke_gen(const struct ike_pld *p, struct wbuf *w)
 {
+	if (!ke_len_ok(p->u.ke.group, p->u.ke.len))
+		return -EINVAL;
 	TRY(wbuf_put_u16(w, p->u.ke.group));
 	TRY(wbuf_put_u16(w, 0));
 	return wbuf_put_bytes(w, p->u.ke.data, p->u.ke.len);
 }
 
+/* the identification data length fits the ID type (fixed for addresses, NULL) */
+static bool id_len_ok(uint8_t id_type, size_t len)
+{
+	switch (id_type) {
+	case IKE_ID_IPV4_ADDR:
+		return len == 4;
+	case IKE_ID_IPV6_ADDR:
+		return len == 16;
+	case IKE_ID_NULL:
+		return len == 0;
+	default:
+		return true;
+	}
+}
+
 static int id_parse(struct ike_pld *p, struct rbuf *b, struct ike_pld_pctx *c)
 {
 	struct ike_pld_id *v = &p->u.id;
-	size_t want = SIZE_MAX;
 
 	TRY(rbuf_get_u8(b, &v->id_type));
 	TRY(rbuf_skip(b, 3));
 	v->len = rbuf_left(b);
-	if (v->id_type == IKE_ID_IPV4_ADDR)
-		want = 4;
-	else if (v->id_type == IKE_ID_IPV6_ADDR)
-		want = 16;
-	else if (v->id_type == IKE_ID_NULL)
-		want = 0;
-	if (want != SIZE_MAX && v->len != want)
+	if (!id_len_ok(v->id_type, v->len))
 		return ike_pld_fail(c, IKE_MSG_E_PLD_LENGTH, b->ptr, (uint32_t)v->len,
 				    "ID data length does not match its ID type");
 	return rbuf_get_ptr(b, &v->data, v->len);
@@ -100,6 +115,8 @@ static int id_parse(struct ike_pld *p, struct rbuf *b, struct ike_pld_pctx *c)
 
 static int id_gen(const struct ike_pld *p, struct wbuf *w)
 {
+	if (!id_len_ok(p->u.id.id_type, p->u.id.len))
+		return -EINVAL;
 	TRY(wbuf_put_u8(w, p->u.id.id_type));
 	TRY(wbuf_put_zero(w, 3));
 	return wbuf_put_bytes(w, p->u.id.data, p->u.id.len);
@@ -192,6 +209,18 @@ static bool spi_size_ok(uint8_t protocol, uint8_t spi_size)
 	}
 }
 
+/* the Notification Data length fits the notify type (any for types not listed) */
+static bool notify_len_ok(uint16_t type, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(notify_lengths); i++) {
+		if (notify_lengths[i].type != type)
+			continue;
+		return len >= notify_lengths[i].min && len <= notify_lengths[i].max &&
+		       !((notify_lengths[i].flags & ND_EVEN) && len % 2);
+	}
+	return true;
+}
+
 static int notify_parse(struct ike_pld *p, struct rbuf *b, struct ike_pld_pctx *c)
 {
 	struct ike_pld_notify *v = &p->u.notify;
@@ -209,14 +238,9 @@ static int notify_parse(struct ike_pld *p, struct rbuf *b, struct ike_pld_pctx *
 	if (!v->spi_size)
 		v->spi = NULL;
 	v->len = rbuf_left(b);
-	for (size_t i = 0; i < ARRAY_SIZE(notify_lengths); i++) {
-		if (notify_lengths[i].type != v->type)
-			continue;
-		if (v->len < notify_lengths[i].min || v->len > notify_lengths[i].max ||
-		    ((notify_lengths[i].flags & ND_EVEN) && v->len % 2))
-			return ike_pld_fail(c, IKE_MSG_E_PLD_LENGTH, b->ptr, (uint32_t)v->len,
-					    "Notification Data length invalid for its type");
-	}
+	if (!notify_len_ok(v->type, v->len))
+		return ike_pld_fail(c, IKE_MSG_E_PLD_LENGTH, b->ptr, (uint32_t)v->len,
+				    "Notification Data length invalid for its type");
 	return rbuf_get_ptr(b, &v->data, v->len);
 }
 
@@ -224,7 +248,8 @@ static int notify_gen(const struct ike_pld *p, struct wbuf *w)
 {
 	const struct ike_pld_notify *v = &p->u.notify;
 
-	if (v->spi_size && !spi_size_ok(v->protocol, v->spi_size))
+	if ((v->spi_size && !spi_size_ok(v->protocol, v->spi_size)) ||
+	    !notify_len_ok(v->type, v->len))
 		return -EINVAL;
 	TRY(wbuf_put_u8(w, v->protocol));
 	TRY(wbuf_put_u8(w, v->spi_size));

@@ -160,6 +160,16 @@ static int proposal_parse(struct rbuf *b, bool *more, struct ike_pld_pctx *c,
 	return 0;
 }
 
+/*
+ * RFC 7296 §3.3.1: numbers count up by one from the first; the first is 1
+ * in a request and the accepted number in a response (so any but 0 here).
+ * prev: the previous proposal's number, -1 for the first proposal.
+ */
+static bool proposal_num_ok(int prev, uint8_t num)
+{
+	return prev < 0 ? num != 0 : num == prev + 1;
+}
+
 int ike_pld_sa_parse(struct ike_pld *pld, struct rbuf *b, struct ike_pld_pctx *c)
 {
 	struct ike_pld_sa *v = &pld->u.sa;
@@ -169,11 +179,16 @@ int ike_pld_sa_parse(struct ike_pld *pld, struct rbuf *b, struct ike_pld_pctx *c
 	v->proposals = NULL;
 	while (rbuf_left(b)) {
 		const struct ike_proposal *p = NULL;
+		const uint8_t *at = b->ptr;
 
 		if (!more)
 			return ike_pld_fail(c, IKE_MSG_E_BAD_VALUE, b->ptr, 0,
 					    "proposal after the last proposal");
 		TRY(proposal_parse(b, &more, c, &p));
+		if (!proposal_num_ok(v->n_proposals ? v->proposals[v->n_proposals - 1].num : -1,
+				     p->num))
+			return ike_pld_fail(c, IKE_MSG_E_BAD_VALUE, at + 4, p->num,
+					    "Proposal Num 0 or not one more than the previous");
 		if (!v->n_proposals)
 			v->proposals = p;
 		v->n_proposals++;
@@ -243,6 +258,9 @@ int ike_pld_sa_gen(const struct ike_pld *pld, struct wbuf *w)
 
 	if (!v->n_proposals)
 		return -EINVAL;
+	for (size_t i = 0; i < v->n_proposals; i++)
+		if (!proposal_num_ok(i ? v->proposals[i - 1].num : -1, v->proposals[i].num))
+			return -EINVAL;
 	for (size_t i = 0; i < v->n_proposals; i++)
 		TRY(proposal_gen(&v->proposals[i], i + 1 == v->n_proposals, w));
 	return 0;

@@ -29,10 +29,16 @@ static const struct ike_pld_rule sa_init_r[] = {
 	{ IKE_PLD_CERTREQ, 0, ANY, C, 0 },   { IKE_PLD_VENDOR, 0, ANY, C, 0 },
 };
 
-/* IKE_AUTH runs in rounds (EAP, multiple auth): every payload optional */
+/*
+ * IKE_AUTH runs in rounds (EAP, RFC 4739 multiple auth): a request starts
+ * a round with IDi, or continues one with EAP or ends it with AUTH alone;
+ * a response carries AUTH, or EAP in a middle round. SA/TS are optional
+ * (RFC 6023 childless).
+ */
+#define S IKE_RULE_F_SUFFICIENT
 static const struct ike_pld_rule auth_i[] = {
-	{ IKE_PLD_NOTIFY, 0, ANY, E, 0 }, { IKE_PLD_EAP, 0, 1, E, 0 },
-	{ IKE_PLD_AUTH, 0, 1, E, 0 },     { IKE_PLD_IDI, 0, 1, E, 0 },
+	{ IKE_PLD_NOTIFY, 0, ANY, E, 0 }, { IKE_PLD_EAP, 0, 1, E, S },
+	{ IKE_PLD_AUTH, 0, 1, E, S },     { IKE_PLD_IDI, 1, 1, E, 0 },
 	{ IKE_PLD_CERT, 0, ANY, E, 0 },   { IKE_PLD_CERTREQ, 0, ANY, E, 0 },
 	{ IKE_PLD_IDR, 0, 1, E, 0 },      { IKE_PLD_SA, 0, 1, E, 0 },
 	{ IKE_PLD_TSI, 0, 1, E, 0 },      { IKE_PLD_TSR, 0, 1, E, 0 },
@@ -40,8 +46,8 @@ static const struct ike_pld_rule auth_i[] = {
 };
 
 static const struct ike_pld_rule auth_r[] = {
-	{ IKE_PLD_NOTIFY, 0, ANY, E, 0 }, { IKE_PLD_EAP, 0, 1, E, 0 },
-	{ IKE_PLD_AUTH, 0, 1, E, 0 },        { IKE_PLD_CERT, 0, ANY, E, 0 },
+	{ IKE_PLD_NOTIFY, 0, ANY, E, 0 }, { IKE_PLD_EAP, 0, 1, E, S },
+	{ IKE_PLD_AUTH, 1, 1, E, 0 },        { IKE_PLD_CERT, 0, ANY, E, 0 },
 	{ IKE_PLD_IDR, 0, 1, E, 0 },         { IKE_PLD_SA, 0, 1, E, 0 },
 	{ IKE_PLD_TSI, 0, 1, E, 0 },         { IKE_PLD_TSR, 0, 1, E, 0 },
 	{ IKE_PLD_CP, 0, 1, E, 0 },          { IKE_PLD_VENDOR, 0, ANY, E, 0 },
