@@ -2,7 +2,7 @@
 # defines <name>_suite() and is registered through a generated header.
 check_PROGRAMS += check_runner
 TESTS += check_runner
-check_runner_SOURCES = testing/check_runner.c $(CHECK_SUITE_SOURCES)
+check_runner_SOURCES = testing/check_runner.c $(CHECK_SUITE_SOURCES) $(CHECK_HELPER_SOURCES)
 nodist_check_runner_SOURCES = testing/check_suites.h
 check_runner_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -I$(top_builddir)/testing \
 	-DTOP_SRCDIR='"$(abs_top_srcdir)"'

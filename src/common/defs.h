@@ -6,4 +6,12 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define UNUSED(x) ((void)(x))
 
+/* Returns early with a fallible call's negative errno (for parsers' long check chains). */
+#define TRY(x)                       \
+	do {                         \
+		int try_rc_ = (x);   \
+		if (try_rc_)         \
+			return try_rc_; \
+	} while (0)
+
 #endif

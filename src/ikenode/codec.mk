@@ -29,3 +29,4 @@ CHECK_SUITE_SOURCES += \
 	src/ikenode/tests/check_ike_msg_bad.c \
 	src/ikenode/tests/check_ike_rules.c \
 	$(NULL)
+CHECK_HELPER_SOURCES += src/ikenode/tests/strongswan_msgs.c src/ikenode/tests/strongswan_msgs.h

@@ -11,13 +11,6 @@
 
 #include "ikenode/ike_pld_ops.h"
 
-#define TRY(x)                    \
-	do {                      \
-		int rc_ = (x);    \
-		if (rc_)          \
-			return rc_; \
-	} while (0)
-
 #define PLD_F_CRITICAL 0x80
 #define IKE_MAJOR 2
 

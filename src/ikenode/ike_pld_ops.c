@@ -9,13 +9,6 @@
 #include <errno.h>
 #include <stddef.h>
 
-#define TRY(x)                    \
-	do {                      \
-		int rc_ = (x);    \
-		if (rc_)          \
-			return rc_; \
-	} while (0)
-
 /* Fixed public value lengths (RFC 7296 §3.4 and the group definitions). */
 static const struct {
 	uint16_t group;

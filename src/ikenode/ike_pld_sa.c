@@ -6,13 +6,6 @@
 
 #include "ikenode/ike_pld_ops.h"
 
-#define TRY(x)                    \
-	do {                      \
-		int rc_ = (x);    \
-		if (rc_)          \
-			return rc_; \
-	} while (0)
-
 #define LAST_PROPOSAL_MORE 2
 #define LAST_TRANSFORM_MORE 3
 #define TATTR_AF 0x8000u

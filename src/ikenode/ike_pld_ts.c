@@ -7,13 +7,6 @@
 
 #include "ikenode/ike_pld_ops.h"
 
-#define TRY(x)                    \
-	do {                      \
-		int rc_ = (x);    \
-		if (rc_)          \
-			return rc_; \
-	} while (0)
-
 #define TS_HDR_LEN 4 /* type, protocol, selector length */
 #define CFG_ATTR_R 0x8000u
 

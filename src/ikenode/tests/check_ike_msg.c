@@ -12,6 +12,7 @@
 
 #include "common/buf.h"
 #include "ikenode/ike_msg.h"
+#include "ikenode/tests/strongswan_msgs.h"
 #include "ikenode/ike_msg_samples.h"
 #include "ikenode/ike_names.h"
 #include "ikenode/ike_rules.h"
@@ -20,25 +21,7 @@
 
 Suite *ike_msg_suite(void);
 
-/* strongSwan 5.9 IKE_SA_INIT request and response (testing/data/strongswan-psk.pcap) */
-static const char sa_init_req_hex[] =
-	"164a4ed0917b769200000000000000002120220800000000000000f022000030"
-	"0000002c010100040300000c0100000c800e0080030000080300000c03000008"
-	"02000005000000080400001f28000028001f000089215ee981a61b4feccb9d07"
-	"0b4db0e91b14d894a3aa651e467f7f88d138fa7c2900002419cea1cb59221d86"
-	"8a0e3037889552c9f9625b873862fd78ac130eb097ae104e2900001c00004004"
-	"369180489d000120967971989f7c1422e880176e2900001c00004005e0a5ecea"
-	"45d5faa48bb95efc1d7df704557fd5bc290000080000402e290000100000402f"
-	"00020003000400050000000800004016";
-static const char sa_init_resp_hex[] =
-	"164a4ed0917b76921057ed7c77d19e122120222000000000000000f822000030"
-	"0000002c010100040300000c0100000c800e0080030000080300000c03000008"
-	"02000005000000080400001f28000028001f00009c76c6978eb929aa3c882f2f"
-	"b6893bf899e5085e8ad30e4d2256a430ec5e1e6629000024320c75f635ce6a19"
-	"f7a3de0f2da59561adf7d28012634b89d689c7d490576f912900001c00004004"
-	"399a8ada05af77568c7fea464dbe9b67ef9a448e2900001c00004005a6e900a0"
-	"f2e105c3f66d41c99d475b381414d3b9290000080000402e290000100000402f"
-	"000200030004000529000008000040220000000800004014";
+
 
 static size_t unhex(const char *hex, uint8_t *out, size_t cap)
 {
@@ -231,7 +214,7 @@ END_TEST
 START_TEST(test_ike_msg_real_sa_init_request)
 {
 	uint8_t buf[512];
-	size_t len = unhex(sa_init_req_hex, buf, sizeof(buf));
+	size_t len = unhex(strongswan_sa_init_req_hex, buf, sizeof(buf));
 	struct ike_msg *m = NULL;
 	struct ike_msg_err err;
 	const struct ike_pld *p;
@@ -282,7 +265,7 @@ END_TEST
 START_TEST(test_ike_msg_real_sa_init_response)
 {
 	uint8_t buf[512], out[512];
-	size_t len = unhex(sa_init_resp_hex, buf, sizeof(buf));
+	size_t len = unhex(strongswan_sa_init_resp_hex, buf, sizeof(buf));
 	struct ike_msg *m = NULL;
 	struct ike_msg_err err;
 	struct wbuf w = wbuf_init(out, sizeof(out));

@@ -14,22 +14,14 @@
 #include "ikenode/ike_msg.h"
 #include "ikenode/ike_names.h"
 #include "ikenode/proposal.h"
+#include "ikenode/tests/strongswan_msgs.h"
 
 Suite *proposal_suite(void);
 
 #define P_IKE 1 /* IANA protocol IDs */
 #define P_ESP 3
 
-/* strongSwan 5.9 IKE_SA_INIT request (testing/data/strongswan-psk.pcap, as in check_ike_msg.c) */
-static const char sa_init_req_hex[] =
-	"164a4ed0917b769200000000000000002120220800000000000000f022000030"
-	"0000002c010100040300000c0100000c800e0080030000080300000c03000008"
-	"02000005000000080400001f28000028001f000089215ee981a61b4feccb9d07"
-	"0b4db0e91b14d894a3aa651e467f7f88d138fa7c2900002419cea1cb59221d86"
-	"8a0e3037889552c9f9625b873862fd78ac130eb097ae104e2900001c00004004"
-	"369180489d000120967971989f7c1422e880176e2900001c00004005e0a5ecea"
-	"45d5faa48bb95efc1d7df704557fd5bc290000080000402e290000100000402f"
-	"00020003000400050000000800004016";
+
 
 START_TEST(test_proposal_input)
 {
@@ -415,7 +407,7 @@ static size_t unhex(const char *hex, uint8_t *out, size_t cap)
 START_TEST(test_proposal_select_strongswan_request)
 {
 	uint8_t buf[512];
-	size_t len = unhex(sa_init_req_hex, buf, sizeof(buf));
+	size_t len = unhex(strongswan_sa_init_req_hex, buf, sizeof(buf));
 	struct ike_msg *msg = NULL;
 	struct ike_msg_err merr;
 	const struct ike_pld *sa, *ke;
