@@ -6,7 +6,7 @@ check_runner_SOURCES = testing/check_runner.c $(CHECK_SUITE_SOURCES) $(CHECK_HEL
 nodist_check_runner_SOURCES = testing/check_suites.h
 check_runner_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -I$(top_builddir)/testing \
 	-DTOP_SRCDIR='"$(abs_top_srcdir)"'
-check_runner_LDADD = libdecode.la libikenode.la libsegment.la libcommon.la $(CHECK_LIBS) $(PCAP_LIBS) $(JSON_LIBS) $(OPENSSL_LIBS) $(QB_LIBS)
+check_runner_LDADD = libdecode.la libikenode.la libkernel.la libsegment.la libcommon.la $(CHECK_LIBS) $(PCAP_LIBS) $(JSON_LIBS) $(OPENSSL_LIBS) $(QB_LIBS)
 BUILT_SOURCES += testing/check_suites.h
 # also when check_runner is the only target asked for
 $(check_runner_OBJECTS): testing/check_suites.h
