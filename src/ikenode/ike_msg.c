@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "ikenode/ike_pld_ops.h"
 
 #define PLD_F_CRITICAL 0x80
@@ -22,6 +24,8 @@ struct ike_msg_store {
 	struct ike_ts ts[IKE_MSG_MAX_TS];
 	struct ike_cfg_attr cfg_attrs[IKE_MSG_MAX_CFG_ATTRS];
 	size_t used[IKE_POOL_COUNT];
+	uint8_t *adopted; /* ike_msg_adopt(): freed (wiped) with the message */
+	size_t adopted_len;
 };
 
 /* The message and its storage in one allocation. */
@@ -286,8 +290,21 @@ void ike_msg_free(struct ike_msg *msg)
 {
 	if (!msg || !msg->store)
 		return;
+	if (msg->store->adopted) {
+		OPENSSL_cleanse(msg->store->adopted, msg->store->adopted_len);
+		free(msg->store->adopted);
+	}
 	/* the message is the first member of its block */
 	free((struct msg_block *)(void *)msg);
+}
+
+int ike_msg_adopt(struct ike_msg *msg, uint8_t *buf, size_t len)
+{
+	if (!msg || !msg->store || !buf || msg->store->adopted)
+		return -EINVAL;
+	msg->store->adopted = buf;
+	msg->store->adopted_len = len;
+	return 0;
 }
 
 int ike_msg_parse(const uint8_t *buf, size_t len, struct ike_msg **out, struct ike_msg_err *err)

@@ -339,6 +339,12 @@ MUST_CHECK int ike_msg_parse_chain(struct ike_msg *msg, uint8_t first_type, cons
 
 /* An empty message with parse storage (for ike_msg_parse_chain()); NULL on OOM. */
 struct ike_msg *ike_msg_new(void);
+/*
+ * Gives msg ownership of buf (malloc'd, len bytes), e.g. the decrypted
+ * plaintext its inner payloads borrow: ike_msg_free() wipes and frees it.
+ * One buffer per message. 0, -EINVAL (caller-built message, NULL, already one).
+ */
+MUST_CHECK int ike_msg_adopt(struct ike_msg *msg, uint8_t *buf, size_t len);
 /* Releases a message from ike_msg_parse()/ike_msg_new(); accepts NULL. */
 void ike_msg_free(struct ike_msg *msg);
 
