@@ -1,5 +1,6 @@
 #include "common/log.h"
 
+#include <errno.h>
 #include <stddef.h>
 
 static const struct {
@@ -44,6 +45,36 @@ void log_init(const char *ident, enum log_target target, int max_priority)
 	}
 	qb_log_format_set(QB_LOG_STDERR, "%t %4g %p: %b");
 	qb_log_format_set(QB_LOG_SYSLOG, "%g: %b");
+}
+
+int log_set_target(enum log_target target, const char *file, int max_priority)
+{
+	int32_t t;
+
+	switch (target) {
+	case LOG_TARGET_STDERR:
+		t = QB_LOG_STDERR;
+		break;
+	case LOG_TARGET_SYSLOG:
+		t = QB_LOG_SYSLOG;
+		break;
+	case LOG_TARGET_FILE:
+		if (!file)
+			return -EINVAL;
+		t = qb_log_file_open(file);
+		if (t < 0)
+			return t;
+		qb_log_format_set(t, "%t %4g %p: %b");
+		break;
+	default:
+		return -EINVAL;
+	}
+	qb_log_ctl(QB_LOG_SYSLOG, QB_LOG_CONF_ENABLED, QB_FALSE);
+	qb_log_ctl(QB_LOG_STDERR, QB_LOG_CONF_ENABLED, QB_FALSE);
+	qb_log_ctl(t, QB_LOG_CONF_ENABLED, QB_TRUE);
+	qb_log_filter_ctl(t, QB_LOG_FILTER_CLEAR_ALL, QB_LOG_FILTER_FILE, "*", 0);
+	qb_log_filter_ctl(t, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", max_priority);
+	return 0;
 }
 
 void log_fini(void)

@@ -27,6 +27,7 @@ enum log_tag {
 enum log_target {
 	LOG_TARGET_STDERR,
 	LOG_TARGET_SYSLOG,
+	LOG_TARGET_FILE,
 };
 
 /*
@@ -35,6 +36,12 @@ enum log_target {
  */
 void log_init(const char *ident, enum log_target target, int max_priority);
 void log_fini(void);
+/*
+ * Moves logging to target (LOG_TARGET_FILE: appending to file, borrowed) at
+ * up to max_priority, after log_init(). 0, or -EINVAL / the negative errno
+ * of opening the file (logging then stays where it was).
+ */
+MUST_CHECK int log_set_target(enum log_target target, const char *file, int max_priority);
 /* Short name of a tag ("ike"), or "-" for none. */
 const char *log_tag_name(unsigned int tag);
 

@@ -248,6 +248,15 @@ int ikenode_new(struct ikenode **out, const struct ikenode_opts *opts)
 	rc = load_daemon_conf(d);
 	if (rc)
 		goto fail;
+	/* -f keeps stderr; -d keeps debug; otherwise ikenode.conf's log section decides */
+	if (!opts->foreground || opts->log_level < 0) {
+		int level = opts->log_level >= 0 ? opts->log_level : d->dcfg->log_level;
+		int target = opts->foreground ? LOG_TARGET_STDERR : d->dcfg->log_target;
+
+		if (log_set_target(target, d->dcfg->log_file, level))
+			log_cfg(LOG_ERR, "cannot log to %s; logging stays where it was",
+				d->dcfg->log_file ? d->dcfg->log_file : "the configured target");
+	}
 	d->loop = qb_loop_create();
 	if (!d->loop) {
 		rc = -ENOMEM;

@@ -392,6 +392,9 @@ void ike_auth_respond(struct ike_sa *sa, const struct ike_msg *msg)
 		auth_fail_response(sa, msg->hdr.msgid);
 		return;
 	}
+	/* before the new CHILD_SA: the stale ones' policies go first */
+	if (ike_msg_find_notify(msg, IKE_N_INITIAL_CONTACT))
+		ike_mgr_drop_contacts(sa->mgr, sa);
 	n = own_auth_plds(&oa, false, plds);
 	cst = calloc(1, sizeof(*cst));
 	if (cst && ike_msg_find(msg, IKE_PLD_SA, NULL)) {

@@ -584,6 +584,27 @@ bool ike_mgr_has_contact(const struct ike_mgr *mgr, const struct ike_sa *self)
 	return found;
 }
 
+void ike_mgr_drop_contacts(struct ike_mgr *mgr, const struct ike_sa *self)
+{
+	size_t n = 0, dropped = 0;
+	struct ike_sa **all = ike_mgr_collect(mgr, &n);
+
+	for (size_t i = 0; all && i < n; i++) {
+		struct ike_sa *o = all[i];
+
+		if (o == self || o->state < IKE_SA_ESTABLISHED || o->state == IKE_SA_DESTROYING ||
+		    !ike_id_equal(&o->id_local, &self->id_local) ||
+		    !ike_id_equal(&o->id_remote, &self->id_remote))
+			continue;
+		ike_sa_log(o, LOG_NOTICE, "replaced: the peer sent INITIAL_CONTACT on a new IKE_SA");
+		ike_sa_destroy(o);
+		dropped++;
+	}
+	free(all);
+	if (dropped)
+		mgr->stats.ike_replaced += dropped;
+}
+
 const char *ike_mgr_sa_state(const struct ike_mgr *mgr, uint64_t id)
 {
 	qb_map_iter_t *it = qb_map_iter_create(mgr->by_spi);

@@ -174,6 +174,7 @@ struct json_object *ike_mgr_stats_json(const struct ike_mgr *mgr)
 		{ "ike_established", s->ike_established },
 		{ "ike_deleted", s->ike_deleted },
 		{ "ike_dpd_dead", s->dpd_dead },
+		{ "ike_replaced", s->ike_replaced },
 		{ "ike_sas", mgr->n_sas },
 		{ "ike_half_open", mgr->n_half_open },
 		{ "child_sas", mgr->n_children },

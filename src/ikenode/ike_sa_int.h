@@ -155,7 +155,7 @@ struct ike_sa {
 struct ike_mgr_stats {
 	uint64_t rx, rx_bad_hdr, rx_bad_parse, rx_no_sa, rx_bad_icv, rx_bad_msgid, rx_retransmit,
 		rx_half_open_limit, tx, tx_retransmit, tx_errors, init_no_proposal, init_invalid_ke,
-		auth_failed, child_failed, ike_established, ike_deleted, dpd_dead;
+		auth_failed, child_failed, ike_established, ike_deleted, dpd_dead, ike_replaced;
 };
 
 struct ike_mgr {
@@ -186,6 +186,12 @@ int ike_mgr_send(struct ike_mgr *mgr, struct ike_sa *sa, const uint8_t *data,
 			    size_t len);
 /* Whether another IKE_SA (up or coming up) joins the same two identities as self. */
 bool ike_mgr_has_contact(const struct ike_mgr *mgr, const struct ike_sa *self);
+/*
+ * RFC 7296 §2.4: the peer's INITIAL_CONTACT on self says it has no other
+ * IKE_SA with us, so every other established one between the same two
+ * identities is stale: removed without a delete.
+ */
+void ike_mgr_drop_contacts(struct ike_mgr *mgr, const struct ike_sa *self);
 struct cfg_snap *cfg_snap_ref(struct cfg_snap *snap);
 void cfg_snap_unref(struct cfg_snap *snap);
 

@@ -278,7 +278,7 @@ int ts_narrow(const struct ike_ts *ours, size_t n_ours, const struct ike_ts *pee
 				k++;
 	remove_contained(v, &k);
 	if (heap) {
-		if (k <= cap)
+		if (k && k <= cap)
 			memcpy(out, heap, k * sizeof(*out));
 		free(heap);
 		if (k > cap)

@@ -10,6 +10,12 @@
  *            [--duration S | --count N] [--proposal P] [--esp P] [--psk SECRET]
  *
  * Prints one line: "established N failed F seconds T rate R".
+ *
+ *   ike-load --crypto-limit [--duration S]
+ *
+ * measures the responder's public-key work per IKE_SA on this core (one
+ * X25519 key generation and one derivation, as ikenode does them) and prints
+ * "crypto-limit R" (IKE_SA/s if nothing else cost anything).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,6 +25,7 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "common/secret.h"
 #include "common/settings.h"
 #include "ikenode/config_swanctl.h"
 #include "ikenode/crypto_algs.h"
@@ -59,6 +66,35 @@ static void recv_dgram(void *ctx, const struct net_pkt *pkt)
 				.remote = pkt->remote };
 
 	ike_mgr_receive(l->mgr, &dg);
+}
+
+static int crypto_limit(double duration)
+{
+	struct crypto_dh_groups *groups = NULL;
+	struct crypto_dh *peer = NULL;
+	const uint8_t *pub;
+	size_t pub_len = 0;
+	uint64_t n = 0;
+	double start;
+
+	if (crypto_dh_groups_new(&groups, NULL, NULL) || crypto_dh_new(&peer, groups, 31))
+		return 1;
+	pub = crypto_dh_public(peer, &pub_len);
+	start = now_s();
+	while (now_s() - start < duration) {
+		struct crypto_dh *dh = NULL;
+		struct secret gir = { 0 };
+
+		if (crypto_dh_new(&dh, groups, 31) || crypto_dh_derive(dh, pub, pub_len, &gir))
+			return 1;
+		secret_free(&gir);
+		crypto_dh_free(dh);
+		n++;
+	}
+	printf("crypto-limit %.1f\n", (double)n / (now_s() - start));
+	crypto_dh_free(peer);
+	crypto_dh_groups_free(groups);
+	return 0;
 }
 
 static bool done(const struct load *l)
@@ -118,6 +154,7 @@ int main(int argc, char **argv)
 		{ "proposal", required_argument, NULL, 'P' },
 		{ "esp", required_argument, NULL, 'E' },
 		{ "psk", required_argument, NULL, 'k' },
+		{ "crypto-limit", no_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *local = NULL, *remote = NULL, *proposal = "aes128-sha256-x25519";
@@ -131,6 +168,7 @@ int main(int argc, char **argv)
 	struct config *cfg = NULL;
 	struct config_diag diag;
 	char text[2048];
+	bool limit = false;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -144,9 +182,12 @@ int main(int argc, char **argv)
 		case 'P': proposal = optarg; break;
 		case 'E': esp = optarg; break;
 		case 'k': psk = optarg; break;
+		case 'L': limit = true; break;
 		default: return 2;
 		}
 	}
+	if (limit)
+		return crypto_limit(l.duration);
 	if (!local || !remote || !l.concurrency) {
 		fprintf(stderr, "usage: ike-load --local IP --remote IP [options]\n");
 		return 2;

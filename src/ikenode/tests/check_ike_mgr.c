@@ -614,6 +614,42 @@ START_TEST(test_ike_mgr_garbage_leaves_sas_intact)
 }
 END_TEST
 
+START_TEST(test_ike_mgr_initial_contact_replaces_stale_sa)
+{
+	struct net_mock *net = net_new();
+	struct json_object *st, *counters, *v, *m;
+	char old_spi[17];
+
+	configure(net, "aes128-sha256-x25519", "aes128-sha256-x25519", "s", "s", "0s");
+	ck_assert_int_eq(ike_mgr_initiate(net->carol.mgr, "home", "home", NULL), 0);
+	pump(net);
+	m = first_sa(net->moon.mgr);
+	snprintf(old_spi, sizeof(old_spi), "%s", jstr(m, "spi_r"));
+	json_object_put(m);
+	/* carol reboots: her new SA carries INITIAL_CONTACT, moon's old one is stale */
+	peer_fini(&net->carol);
+	peer_init(net, &net->carol, "carol", "192.168.0.100", mock_send_carol);
+	configure(net, "aes128-sha256-x25519", "aes128-sha256-x25519", "s", "s", "0s");
+	ck_assert_int_eq(ike_mgr_initiate(net->carol.mgr, "home", "home", NULL), 0);
+	pump(net);
+	ck_assert_uint_eq(n_sas(net->moon.mgr), 1);
+	m = first_sa(net->moon.mgr);
+	ck_assert_str_ne(jstr(m, "spi_r"), old_spi);
+	ck_assert_str_eq(jstr(m, "state"), "ESTABLISHED");
+	ck_assert_ptr_nonnull(jchild(m, 0));
+	json_object_put(m);
+	/* the new CHILD_SA's SAs and policies are in place, the old ones gone */
+	ck_assert_int_eq(kernel_ipsec_sa_count(net->moon.kernel), 2);
+	ck_assert_int_eq(kernel_ipsec_policy_count(net->moon.kernel), 3);
+	st = ike_mgr_stats_json(net->moon.mgr);
+	ck_assert(json_object_object_get_ex(st, "counters", &counters));
+	ck_assert(json_object_object_get_ex(counters, "ike_replaced", &v));
+	ck_assert_int_eq(json_object_get_int(v), 1);
+	json_object_put(st);
+	net_free(net);
+}
+END_TEST
+
 Suite *ike_mgr_suite(void)
 {
 	Suite *s = suite_create("ike_mgr");
@@ -630,6 +666,7 @@ Suite *ike_mgr_suite(void)
 	tcase_add_test(tc, test_ike_mgr_dpd_detects_dead_peer);
 	tcase_add_test(tc, test_ike_mgr_nat_detected_and_floated);
 	tcase_add_test(tc, test_ike_mgr_garbage_leaves_sas_intact);
+	tcase_add_test(tc, test_ike_mgr_initial_contact_replaces_stale_sa);
 	suite_add_tcase(s, tc);
 	return s;
 }

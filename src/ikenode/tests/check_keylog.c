@@ -4,7 +4,9 @@
  * writes (save_keys_listener.c: "%.16"PRIx64",%.16"PRIx64",%+B,%+B,\"%s\",
  * %+B,%+B,\"%s\"" and "\"%s\",\"%H\",\"%H\",\"0x%.8x\",\"%s\",\"0x%+B\",
  * \"%s\",\"0x%+B\""), with the algorithm names of Wireshark 4.0's
- * packet-isakmp.c and packet-esp.c. When tshark is installed, ESP packets
+ * packet-isakmp.c and packet-esp.c (where strongSwan's "TripleDes-CBC" is
+ * refused by Wireshark, we write "TripleDES-CBC"). When tshark is installed,
+ * every line must load as tshark's UAT table, and ESP packets
  * built here with OpenSSL (RFC 4303 with AES-CBC + HMAC, RFC 4106 AES-GCM)
  * must be decrypted and authenticated by tshark given nothing but our line.
  */
@@ -107,7 +109,8 @@ static struct sockaddr_storage sa_of(const char *addr)
 }
 
 static bool have_tshark(void);
-static bool tshark_takes_ike(const struct tmpdir *t, const char *lines, char *out, size_t cap);
+static bool tshark_takes(const struct tmpdir *t, const char *table, const char *lines, char *out,
+			 size_t cap);
 
 static const uint8_t spi_i[8] = { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef };
 static const uint8_t spi_r[8] = { 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10 };
@@ -198,7 +201,8 @@ START_TEST(test_keylog_ike_decode_keys)
 	ck_assert_str_eq(text, want);
 
 	/* what tshark loads ... */
-	ck_assert_msg(tshark_takes_ike(&t, text, out, sizeof(out)), "tshark: %s", out);
+	ck_assert_msg(tshark_takes(&t, "ikev2_decryption_table", text, out, sizeof(out)),
+		      "tshark: %s", out);
 	/* ... and what ikenode-decode reads from it */
 	ck_assert_int_eq(decode_keys_parse(text, strlen(text), &keys, err, sizeof(err)), 0);
 	ck_assert_uint_eq(decode_keys_count(keys), 1);
@@ -255,7 +259,8 @@ START_TEST(test_keylog_ike_names)
 	text = slurp(t.path);
 	ck_assert_ptr_nonnull(strstr(text, tc->encr_name));
 	ck_assert_ptr_nonnull(strstr(text, tc->integ_name));
-	ck_assert_msg(tshark_takes_ike(&t, text, out, sizeof(out)), "tshark: %s", out);
+	ck_assert_msg(tshark_takes(&t, "ikev2_decryption_table", text, out, sizeof(out)),
+		      "tshark: %s", out);
 	free(text);
 	secret_free(&ei);
 	secret_free(&er);
@@ -307,17 +312,16 @@ START_TEST(test_keylog_ike_unsupported)
 	if (have_tshark()) {
 		char out[4096];
 
-		ck_assert(!tshark_takes_ike(
-			&t,
-			"0123456789abcdef,fedcba9876543210,"
-			"000102030405060708090a0b0c0d0e0f101112131415161718191a1b"
-			"1c1d1e1f20212223,000102030405060708090a0b0c0d0e0f10111213"
-			"1415161718191a1b1c1d1e1f20212223,"
-			"\"ChaCha20-Poly1305 [RFC7634]\",,,\"NONE [RFC4306]\"\n",
-			out, sizeof(out)));
+		ck_assert(!tshark_takes(&t, "ikev2_decryption_table",
+					"0123456789abcdef,fedcba9876543210,"
+					"000102030405060708090a0b0c0d0e0f101112131415161718191a1b"
+					"1c1d1e1f20212223,000102030405060708090a0b0c0d0e0f10111213"
+					"1415161718191a1b1c1d1e1f20212223,"
+					"\"ChaCha20-Poly1305 [RFC7634]\",,,\"NONE [RFC4306]\"\n",
+					out, sizeof(out)));
 		ck_assert_ptr_nonnull(strstr(out, "invalid value"));
-		ck_assert(!tshark_takes_ike(
-			&t,
+		ck_assert(!tshark_takes(
+			&t, "ikev2_decryption_table",
 			"0123456789abcdef,fedcba9876543210,"
 			"000102030405060708090a0b0c0d0e0f,000102030405060708090a0b0c0d0e0f,"
 			"\"AES-CBC-128 [RFC3602]\",0001,0001,"
@@ -414,12 +418,78 @@ START_TEST(test_keylog_esp_unsupported)
 	text = slurp(t.path);
 	ck_assert_str_eq(text, "");
 	free(text);
+	/* strongSwan's save-keys spells 3DES "TripleDes-CBC", which Wireshark refuses */
+	if (have_tshark()) {
+		char out[4096];
+
+		ck_assert(!tshark_takes(&t, "esp_sa",
+					"\"IPv4\",\"192.0.2.1\",\"192.0.2.2\",\"0x00000001\","
+					"\"TripleDes-CBC [RFC2451]\",\"0x00\",\"NULL\",\"0x\"\n",
+					out, sizeof(out)));
+		ck_assert_ptr_nonnull(strstr(out, "invalid value"));
+	}
 	secret_free(&e16);
 	secret_free(&e19);
 	secret_free(&e20);
 	secret_free(&e36);
 	secret_free(&a16);
 	secret_free(&a32);
+	tmp_remove(&t);
+}
+END_TEST
+
+/* Every ESP name we write, as Wireshark 4.0's packet-esp.c spells it (and tshark loads it). */
+static const struct esp_case {
+	uint16_t encr, bits, integ;
+	size_t ek_len, ak_len;
+	const char *encr_name, *integ_name;
+} esp_cases[] = {
+	{ IKE_ENCR_NULL, 0, IKE_INTEG_HMAC_SHA2_256_128, 0, 32, "NULL",
+	  "HMAC-SHA-256-128 [RFC4868]" },
+	{ IKE_ENCR_3DES, 0, IKE_INTEG_HMAC_MD5_96, 24, 16, "TripleDES-CBC [RFC2451]",
+	  "HMAC-MD5-96 [RFC2403]" },
+	{ IKE_ENCR_AES_CBC, 192, IKE_INTEG_HMAC_SHA1_96, 24, 20, "AES-CBC [RFC3602]",
+	  "HMAC-SHA-1-96 [RFC2404]" },
+	{ IKE_ENCR_AES_CBC, 256, IKE_INTEG_HMAC_SHA2_384_192, 32, 48, "AES-CBC [RFC3602]",
+	  "HMAC-SHA-384-192 [RFC4868]" },
+	{ IKE_ENCR_AES_CTR, 128, IKE_INTEG_HMAC_SHA2_512_256, 20, 64, "AES-CTR [RFC3686]",
+	  "HMAC-SHA-512-256 [RFC4868]" },
+	{ IKE_ENCR_AES_CBC, 128, IKE_INTEG_NONE, 16, 0, "AES-CBC [RFC3602]", "NULL" },
+	{ IKE_ENCR_AES_GCM_8, 128, IKE_INTEG_NONE, 20, 0, "AES-GCM with 8 octet ICV [RFC4106]",
+	  "NULL" },
+	{ IKE_ENCR_AES_GCM_12, 192, IKE_INTEG_NONE, 28, 0, "AES-GCM with 12 octet ICV [RFC4106]",
+	  "NULL" },
+	{ IKE_ENCR_AES_GCM_16, 256, IKE_INTEG_NONE, 36, 0, "AES-GCM with 16 octet ICV [RFC4106]",
+	  "NULL" },
+};
+
+START_TEST(test_keylog_esp_names)
+{
+	const struct esp_case *tc = &esp_cases[_i];
+	struct secret ek = key_of(tc->ek_len, 1), ak = key_of(tc->ak_len, 2);
+	struct sockaddr_storage a = sa_of("192.0.2.1"), b = sa_of("192.0.2.2");
+	char want[512], hk[80], ha[140], out[4096];
+	struct keylog *kl;
+	struct tmpdir t;
+	char *text;
+
+	tmp_make(&t);
+	ck_assert_int_eq(keylog_open(&kl, t.path), 0);
+	ck_assert_int_eq(keylog_esp(kl, &a, &b, 0xabcdef, tc->encr, tc->bits, tc->integ, &ek, &ak),
+			 0);
+	keylog_close(kl);
+	text = slurp(t.path);
+	hex(&ek, hk);
+	hex(&ak, ha);
+	snprintf(want, sizeof(want),
+		 "\"IPv4\",\"192.0.2.1\",\"192.0.2.2\",\"0x00abcdef\",\"%s\",\"0x%s\",\"%s\","
+		 "\"0x%s\"\n",
+		 tc->encr_name, hk, tc->integ_name, ha);
+	ck_assert_str_eq(text, want);
+	ck_assert_msg(tshark_takes(&t, "esp_sa", text, out, sizeof(out)), "tshark: %s", out);
+	free(text);
+	secret_free(&ek);
+	secret_free(&ak);
 	tmp_remove(&t);
 }
 END_TEST
@@ -621,11 +691,13 @@ static int run_tshark(const char *pcap, const char *uat, char *out, size_t cap)
 }
 
 /*
- * Whether tshark loads the file of IKE lines as its ikev2_decryption_table
- * (it checks names and key lengths, and refuses the whole option on a bad
- * line). Skipped (true) without tshark.
+ * Whether tshark loads lines (one or more, each ending in a newline) as its
+ * UAT table (ikev2_decryption_table, esp_sa): it checks the names, and for
+ * IKE the key lengths, refusing the whole option on a bad line. Skipped
+ * (true) without tshark.
  */
-static bool tshark_takes_ike(const struct tmpdir *t, const char *lines, char *out, size_t cap)
+static bool tshark_takes(const struct tmpdir *t, const char *table, const char *lines, char *out,
+			 size_t cap)
 {
 	char pcap[128], opt[2048], *copy, *save = NULL;
 	bool ok = true;
@@ -639,7 +711,7 @@ static bool tshark_takes_ike(const struct tmpdir *t, const char *lines, char *ou
 	for (char *l = strtok_r(copy, "\n", &save); l && ok; l = strtok_r(NULL, "\n", &save)) {
 		char *const argv[] = { "tshark", "-n", "-r", pcap, "-o", opt, NULL };
 
-		snprintf(opt, sizeof(opt), "uat:ikev2_decryption_table:%s", l);
+		snprintf(opt, sizeof(opt), "uat:%s:%s", table, l);
 		ok = run(argv, out, cap) == 0;
 	}
 	free(copy);
@@ -720,6 +792,7 @@ Suite *keylog_suite(void)
 	tcase_add_test(tc, test_keylog_ike_unsupported);
 	tcase_add_test(tc, test_keylog_esp_lines);
 	tcase_add_test(tc, test_keylog_esp_unsupported);
+	tcase_add_loop_test(tc, test_keylog_esp_names, 0, (int)ARRAY_SIZE(esp_cases));
 	tcase_add_loop_test(tc, test_keylog_esp_tshark, 0, (int)ARRAY_SIZE(tshark_cases));
 	suite_add_tcase(s, tc);
 	return s;
