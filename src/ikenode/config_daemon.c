@@ -68,6 +68,7 @@ static const struct key_rule top_keys[] = {
 	K("swanctl_dir", KT_STR, swanctl_dir),
 	K("swanctl_conf", KT_STR, swanctl_conf),
 	K("listen_freebind", KT_BOOL, freebind),
+	KR("workers", KT_U32, workers, 0, 256),
 };
 
 static const struct key_rule kernel_keys[] = {

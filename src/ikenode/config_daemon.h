@@ -61,6 +61,7 @@ struct daemon_cfg {
 	uint32_t retransmit_jitter; /* retransmit_jitter = 0 (percent, at most 20) */
 	uint32_t half_open_limit; /* init_limit_half_open = 0 (0: unlimited) */
 	uint32_t keep_alive_s; /* keep_alive = 20s (0: off) */
+	uint32_t workers;      /* workers = 0: crypto worker threads, 0 = one per online CPU */
 	char *keylog; /* keylog = path; NULL: off */
 	char *swanctl_dir; /* swanctl_dir = /etc/swanctl */
 	char *swanctl_conf; /* swanctl_conf = <swanctl_dir>/swanctl.conf */

@@ -14,6 +14,7 @@
 
 #include "common/log.h"
 #include "common/settings.h"
+#include "common/workpool.h"
 #include "ikenode/config_daemon.h"
 #include "ikenode/config_swanctl.h"
 #include "ikenode/cred.h"
@@ -295,6 +296,12 @@ int ikenode_new(struct ikenode **out, const struct ikenode_opts *opts)
 		log_cfg(LOG_ERR, "configuration refused");
 		goto fail;
 	}
+	rc = workpool_new(&d->workpool, d->loop, d->dcfg->workers);
+	if (rc) {
+		log_ike(LOG_ERR, "cannot start the crypto workers: %s", strerror(-rc));
+		goto fail;
+	}
+	deps.workpool = d->workpool;
 	deps.loop = d->loop;
 	deps.algs = d->algs;
 	deps.groups = d->groups;
@@ -340,9 +347,10 @@ int ikenode_new(struct ikenode **out, const struct ikenode_opts *opts)
 	qb_loop_signal_add(d->loop, QB_LOOP_HIGH, SIGTERM, d, on_stop, NULL);
 	qb_loop_signal_add(d->loop, QB_LOOP_HIGH, SIGINT, d, on_stop, NULL);
 	qb_loop_signal_add(d->loop, QB_LOOP_HIGH, SIGHUP, d, on_hup, NULL);
-	log_ike(LOG_NOTICE, "ikenode started: %zu connections, data plane '%s', IKE on ports %u/%u",
+	log_ike(LOG_NOTICE,
+		"ikenode started: %zu connections, data plane '%s', IKE on ports %u/%u, %u crypto workers",
 		ike_mgr_config(d->mgr)->n_conns, kernel_ipsec_backend(d->kernel), net_port(d->net),
-		net_port_natt(d->net));
+		net_port_natt(d->net), workpool_threads(d->workpool));
 	*out = d;
 	return 0;
 fail:
@@ -362,6 +370,8 @@ void ikenode_free(struct ikenode *d)
 	if (!d)
 		return;
 	ikenode_ctl_fini(d);
+	/* first: its last completions still reach the manager */
+	workpool_free(d->workpool);
 	ike_mgr_free(d->mgr);
 	net_free(d->net);
 	kernel_ipsec_free(d->kernel);

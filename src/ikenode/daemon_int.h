@@ -20,6 +20,7 @@ struct ike_mgr;
 struct ctl;
 struct ctl_req;
 struct daemon_cfg;
+struct workpool;
 struct ike_event;
 
 #define IKENODE_MAX_PENDING 64
@@ -39,6 +40,7 @@ struct ikenode {
 	struct crypto_algs *algs;
 	struct crypto_dh_groups *groups;
 	struct kernel_ipsec *kernel;
+	struct workpool *workpool;
 	struct cred_store *creds;
 	struct keylog *keylog, *keylog_esp;
 	struct net *net;

@@ -10,6 +10,7 @@
 
 #include "common/buf.h"
 #include "common/log.h"
+#include "common/workpool.h"
 #include "ikenode/auth.h"
 #include "ikenode/cred.h"
 #include "ikenode/crypto_dh.h"
@@ -147,6 +148,16 @@ static void init_error(struct ike_mgr *mgr, const struct ike_dgram *dg, const st
 		mgr->stats.tx++;
 }
 
+/* The same for a request whose SA exists already (its KE turned out invalid). */
+static void init_error_sa(struct ike_sa *sa, uint16_t type)
+{
+	struct ike_dgram dg = { .local = sa->local, .remote = sa->remote };
+	struct ike_msg req = { 0 };
+
+	memcpy(req.hdr.spi_i, sa->spi_i, 8);
+	init_error(sa->mgr, &dg, &req, type, NULL, 0);
+}
+
 static void half_open_timer(void *data)
 {
 	struct ike_sa *sa = data;
@@ -177,8 +188,7 @@ struct init_resp_store {
 	uint8_t *certreq;
 };
 
-static int send_init_response(struct ike_sa *sa, const struct ike_dgram *dg,
-			      const struct ike_msg *req)
+static int send_init_response(struct ike_sa *sa)
 {
 	struct ike_mgr *mgr = sa->mgr;
 	struct init_resp_store *st = calloc(1, sizeof(*st));
@@ -217,16 +227,16 @@ static int send_init_response(struct ike_sa *sa, const struct ike_dgram *dg,
 	if (auth_sig_hash_notify(st->sig_hashes, sizeof(st->sig_hashes), &hlen) == 0)
 		st->plds[n++] = ike_notify_pld(IKE_N_SIGNATURE_HASH_ALGORITHMS, st->sig_hashes,
 					       hlen);
-	m.hdr = req->hdr;
+	memcpy(m.hdr.spi_i, sa->spi_i, 8);
 	memcpy(m.hdr.spi_r, sa->spi_r, 8);
+	m.hdr.major = 2;
+	m.hdr.exchange = IKE_EXCH_IKE_SA_INIT;
 	m.hdr.flags = IKE_HDR_F_RESPONSE;
 	m.plds = st->plds;
 	m.n_plds = n;
 	rc = ike_msg_gen(&m, &w);
 	if (rc == 0)
 		rc = dup_bytes(&sa->init_resp, &sa->init_resp_len, w.ptr, w.len);
-	if (rc == 0)
-		rc = dup_bytes(&sa->init_req, &sa->init_req_len, dg->data, dg->len);
 	if (rc == 0)
 		ike_mgr_send(mgr, sa, sa->init_resp, sa->init_resp_len);
 out:
@@ -278,6 +288,114 @@ static int new_spi_r(struct ike_mgr *mgr, struct ike_sa *sa)
 	return rc;
 }
 
+/*
+ * The responder's part after its key exchange: keys, the response. rc is
+ * the key exchange's result; an invalid KE value is answered with
+ * INVALID_SYNTAX. Returns non-zero when the SA must go.
+ */
+static int finish_init(struct ike_sa *sa, const struct secret *gir, int rc)
+{
+	if (rc == -EPROTO || rc == -EBADMSG) {
+		ike_sa_log(sa, LOG_INFO, "invalid KE public value, answering INVALID_SYNTAX");
+		init_error_sa(sa, IKE_N_INVALID_SYNTAX);
+		return rc;
+	}
+	if (rc == 0)
+		rc = ike_sa_derive_keys(sa, gir);
+	if (rc == 0)
+		rc = send_init_response(sa);
+	if (rc == 0)
+		ike_sa_log(sa, LOG_INFO, "IKE_SA_INIT answered (%s)%s%s", sa->proposal_str,
+			   sa->nat_remote ? ", peer behind NAT" : "",
+			   sa->nat_local ? ", we are behind NAT" : "");
+	return rc;
+}
+
+static int dh_inline(struct ike_sa *sa, const uint8_t *peer, size_t len)
+{
+	struct secret gir = { 0 };
+	int rc = crypto_dh_new(&sa->dh, sa->mgr->deps.groups, sa->dh_group);
+
+	if (rc == 0)
+		rc = crypto_dh_derive(sa->dh, peer, len, &gir);
+	rc = finish_init(sa, &gir, rc);
+	secret_free(&gir);
+	return rc;
+}
+
+/*
+ * The key exchange as a worker-pool job (DESIGN.md §3): it carries copies of
+ * its inputs and names its SA by SPI and id, so an SA that went meanwhile is
+ * simply not found when the result comes back.
+ */
+struct dh_job {
+	struct ike_mgr *mgr;
+	const struct crypto_dh_groups *groups;
+	char key[17];
+	uint64_t sa_id;
+	uint16_t group;
+	uint8_t peer[IKE_MAX_KE];
+	size_t peer_len;
+	struct crypto_dh *dh;
+	struct secret gir;
+};
+
+static int dh_work(void *arg)
+{
+	struct dh_job *j = arg;
+	int rc = crypto_dh_new(&j->dh, j->groups, j->group);
+
+	if (rc == 0)
+		rc = crypto_dh_derive(j->dh, j->peer, j->peer_len, &j->gir);
+	return rc;
+}
+
+static void dh_done(void *arg, int status)
+{
+	struct dh_job *j = arg;
+	struct ike_sa *sa = qb_map_get(j->mgr->by_spi, j->key);
+
+	j->mgr->dh_jobs--;
+	if (sa && sa->id == j->sa_id && sa->state == IKE_SA_CONNECTING && !sa->dh) {
+		sa->dh = j->dh;
+		j->dh = NULL;
+		if (finish_init(sa, &j->gir, status)) {
+			ike_sa_log(sa, LOG_INFO, "IKE_SA_INIT failed");
+			ike_sa_destroy(sa);
+		}
+	}
+	crypto_dh_free(j->dh);
+	secret_free(&j->gir);
+	free(j);
+}
+
+static int dh_submit(struct ike_sa *sa, const uint8_t *peer, size_t len)
+{
+	struct dh_job *j;
+	int rc;
+
+	if (len > IKE_MAX_KE)
+		return -EBADMSG;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return -ENOMEM;
+	j->mgr = sa->mgr;
+	j->groups = sa->mgr->deps.groups;
+	memcpy(j->key, sa->key, sizeof(j->key));
+	j->sa_id = sa->id;
+	j->group = sa->dh_group;
+	memcpy(j->peer, peer, len);
+	j->peer_len = len;
+	rc = workpool_submit(sa->mgr->deps.workpool, dh_work, dh_done, j);
+	if (rc) {
+		free(j);
+		/* a full queue: do it here rather than refuse the peer */
+		return rc == -EAGAIN ? dh_inline(sa, peer, len) : rc;
+	}
+	sa->mgr->dh_jobs++;
+	return 0;
+}
+
 void ike_init_respond(struct ike_mgr *mgr, const struct ike_dgram *dg, const struct ike_msg *msg)
 {
 	const struct ike_pld *sa_p = ike_msg_find(msg, IKE_PLD_SA, NULL);
@@ -285,7 +403,6 @@ void ike_init_respond(struct ike_mgr *mgr, const struct ike_dgram *dg, const str
 	const struct ike_pld *ni_p = ike_msg_find(msg, IKE_PLD_NONCE, NULL);
 	const struct conn_cfg *conn;
 	struct proposal sel;
-	struct secret gir = { 0 };
 	struct ike_sa *sa;
 	char hkey[64];
 	bool addr_match;
@@ -352,32 +469,22 @@ void ike_init_respond(struct ike_mgr *mgr, const struct ike_dgram *dg, const str
 		rc = sa->nonce_r ? ike_random(sa->nonce_r, IKE_NONCE_LEN) : -ENOMEM;
 	}
 	if (rc == 0)
-		rc = crypto_dh_new(&sa->dh, mgr->deps.groups, sa->dh_group);
-	if (rc == 0) {
-		rc = crypto_dh_derive(sa->dh, ke_p->u.ke.data, ke_p->u.ke.len, &gir);
-		if (rc == -EPROTO || rc == -EBADMSG) {
-			ike_sa_log(sa, LOG_INFO, "invalid KE public value, answering INVALID_SYNTAX");
-			init_error(mgr, dg, msg, IKE_N_INVALID_SYNTAX, NULL, 0);
-		}
-	}
-	if (rc == 0)
-		rc = ike_sa_derive_keys(sa, &gir);
-	secret_free(&gir);
+		rc = dup_bytes(&sa->init_req, &sa->init_req_len, dg->data, dg->len);
 	if (rc == 0) {
 		natd_check(sa, msg);
 		remember_sig_hashes(sa, msg);
 		if (proposal_to_str(&sa->proposal, sa->proposal_str, sizeof(sa->proposal_str)))
 			sa->proposal_str[0] = '\0';
-		rc = send_init_response(sa, dg, msg);
+		start_half_open_timer(sa);
+		if (mgr->deps.workpool)
+			rc = dh_submit(sa, ke_p->u.ke.data, ke_p->u.ke.len);
+		else
+			rc = dh_inline(sa, ke_p->u.ke.data, ke_p->u.ke.len);
 	}
 	if (rc) {
 		ike_sa_log(sa, LOG_INFO, "IKE_SA_INIT failed: %s", strerror(-rc));
 		ike_sa_destroy(sa);
-		return;
 	}
-	start_half_open_timer(sa);
-	ike_sa_log(sa, LOG_INFO, "IKE_SA_INIT answered (%s)%s%s", sa->proposal_str,
-		   sa->nat_remote ? ", peer behind NAT" : "", sa->nat_local ? ", we are behind NAT" : "");
 }
 
 /* ---- initiator ---- */

@@ -28,6 +28,7 @@ struct crypto_dh_groups;
 struct kernel_ipsec;
 struct cred_store;
 struct keylog;
+struct workpool;
 struct json_object;
 struct ike_mgr;
 
@@ -55,6 +56,12 @@ struct ike_mgr_deps {
 	struct cred_store *creds; /* may be NULL: PSK only */
 	struct keylog *keylog;	  /* may be NULL: SK keys of each IKE_SA, Wireshark format */
 	struct keylog *keylog_esp; /* may be NULL: ESP keys, Wireshark esp_sa format */
+	/*
+	 * may be NULL: key exchanges on the loop thread. With a pool, the
+	 * responder's IKE_SA_INIT key exchange runs on it; free the pool
+	 * before the manager (its last completions still reach the manager).
+	 */
+	struct workpool *workpool;
 	ike_send_fn send;
 	void *send_ctx;
 	struct ike_timing timing;

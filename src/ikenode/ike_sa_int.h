@@ -28,6 +28,8 @@
 #define IKE_MAX_TS 16
 #define IKE_MAX_SUBSCRIBERS 4
 #define IKE_QUEUE_LEN 8
+/* the largest KE data: MODP-4096 */
+#define IKE_MAX_KE 512
 
 /* A configuration kept alive while SAs made from it live. */
 struct cfg_snap {
@@ -166,6 +168,7 @@ struct ike_mgr {
 	uint64_t next_id;
 	uint32_t next_reqid;
 	size_t n_sas, n_half_open, n_established, n_children;
+	size_t dh_jobs; /* key exchanges on the worker pool */
 	struct {
 		ike_event_fn fn;
 		void *ctx;

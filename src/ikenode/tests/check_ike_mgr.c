@@ -15,6 +15,7 @@
 
 #include "common/log.h"
 #include "common/settings.h"
+#include "common/workpool.h"
 #include "ikenode/config_swanctl.h"
 #include "ikenode/crypto_algs.h"
 #include "ikenode/crypto_dh.h"
@@ -33,6 +34,7 @@ struct peer {
 	struct keylog *keylog_esp;
 	char keylog_path[64];
 	struct sockaddr_storage addr;	/* its own address (port 0: any port) */
+	struct workpool *pool;		/* moon in the worker-pool test */
 };
 
 struct queued {
@@ -195,7 +197,7 @@ static struct config *load(const char *text)
 }
 
 static void peer_init(struct net_mock *net, struct peer *p, const char *name, const char *ip,
-		      ike_send_fn send)
+		      ike_send_fn send, bool pool)
 {
 	struct ike_mgr_deps deps = {
 		.loop = net->loop,
@@ -216,18 +218,24 @@ static void peer_init(struct net_mock *net, struct peer *p, const char *name, co
 	ck_assert_int_eq(keylog_open(&p->keylog_esp, p->keylog_path), 0);
 	deps.kernel = p->kernel;
 	deps.keylog_esp = p->keylog_esp;
+	if (pool) {
+		ck_assert_int_eq(workpool_new(&p->pool, net->loop, 2), 0);
+		deps.workpool = p->pool;
+	}
 	ck_assert_int_eq(ike_mgr_new(&p->mgr, &deps), 0);
 }
 
 static void peer_fini(struct peer *p)
 {
+	workpool_free(p->pool);
+	p->pool = NULL;
 	ike_mgr_free(p->mgr);
 	kernel_ipsec_free(p->kernel);
 	keylog_close(p->keylog_esp);
 	unlink(p->keylog_path);
 }
 
-static struct net_mock *net_new(void)
+static struct net_mock *net_new_pool(bool pool)
 {
 	struct net_mock *net = calloc(1, sizeof(*net));
 
@@ -236,10 +244,15 @@ static struct net_mock *net_new(void)
 	ck_assert_ptr_nonnull(net->loop);
 	ck_assert_int_eq(crypto_algs_new(&net->algs, NULL, NULL), 0);
 	ck_assert_int_eq(crypto_dh_groups_new(&net->groups, NULL, NULL), 0);
-	peer_init(net, &net->carol, "carol", "192.168.0.100", mock_send_carol);
-	peer_init(net, &net->moon, "moon", "192.168.0.1", mock_send);
+	peer_init(net, &net->carol, "carol", "192.168.0.100", mock_send_carol, false);
+	peer_init(net, &net->moon, "moon", "192.168.0.1", mock_send, pool);
 	sa_set(&net->nat_addr, "192.0.2.99", 0);
 	return net;
+}
+
+static struct net_mock *net_new(void)
+{
+	return net_new_pool(false);
 }
 
 static void net_free(struct net_mock *net)
@@ -628,7 +641,7 @@ START_TEST(test_ike_mgr_initial_contact_replaces_stale_sa)
 	json_object_put(m);
 	/* carol reboots: her new SA carries INITIAL_CONTACT, moon's old one is stale */
 	peer_fini(&net->carol);
-	peer_init(net, &net->carol, "carol", "192.168.0.100", mock_send_carol);
+	peer_init(net, &net->carol, "carol", "192.168.0.100", mock_send_carol, false);
 	configure(net, "aes128-sha256-x25519", "aes128-sha256-x25519", "s", "s", "0s");
 	ck_assert_int_eq(ike_mgr_initiate(net->carol.mgr, "home", "home", NULL), 0);
 	pump(net);
@@ -650,6 +663,36 @@ START_TEST(test_ike_mgr_initial_contact_replaces_stale_sa)
 }
 END_TEST
 
+START_TEST(test_ike_mgr_key_exchange_on_worker_pool)
+{
+	struct net_mock *net = net_new_pool(true);
+	struct json_object *c, *m;
+
+	configure(net, "aes128-sha256-x25519", "aes128-sha256-x25519", "s", "s", "0s");
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(ike_mgr_initiate(net->carol.mgr, "home", "home", NULL), 0);
+	pump(net);
+	/* moon's key exchanges are on the workers: nothing answered yet */
+	ck_assert_uint_eq(net->sent_by_moon, 0);
+	run_for(net, 300);
+	ck_assert_uint_eq(n_sas(net->carol.mgr), 5);
+	ck_assert_uint_eq(n_sas(net->moon.mgr), 5);
+	c = first_sa(net->carol.mgr);
+	m = first_sa(net->moon.mgr);
+	ck_assert_str_eq(jstr(c, "state"), "ESTABLISHED");
+	ck_assert_str_eq(jstr(m, "state"), "ESTABLISHED");
+	json_object_put(c);
+	json_object_put(m);
+	ck_assert_int_eq(kernel_ipsec_sa_count(net->moon.kernel), 10);
+	/* an SA gone while its job runs: the result is dropped, nothing leaks */
+	ck_assert_int_eq(ike_mgr_initiate(net->carol.mgr, "home", "home", NULL), 0);
+	pump(net);
+	peer_fini(&net->moon);
+	peer_init(net, &net->moon, "moon", "192.168.0.1", mock_send, true);
+	net_free(net);
+}
+END_TEST
+
 Suite *ike_mgr_suite(void)
 {
 	Suite *s = suite_create("ike_mgr");
@@ -667,6 +710,7 @@ Suite *ike_mgr_suite(void)
 	tcase_add_test(tc, test_ike_mgr_nat_detected_and_floated);
 	tcase_add_test(tc, test_ike_mgr_garbage_leaves_sas_intact);
 	tcase_add_test(tc, test_ike_mgr_initial_contact_replaces_stale_sa);
+	tcase_add_test(tc, test_ike_mgr_key_exchange_on_worker_pool);
 	suite_add_tcase(s, tc);
 	return s;
 }
