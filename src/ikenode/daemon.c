@@ -5,6 +5,7 @@
 #include "ikenode/daemon.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -233,6 +234,26 @@ out:
 	return rc;
 }
 
+/*
+ * The crypto worker pool: `workers` threads, or one per CPU this process may
+ * run on. With a single CPU, workers would only add thread switches to the
+ * same work, so the key exchanges stay on the loop thread (no pool).
+ */
+static int start_workers(struct ikenode *d)
+{
+	unsigned int n = d->dcfg->workers;
+
+	if (!n) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		n = sched_getaffinity(0, sizeof(set), &set) == 0 ? (unsigned int)CPU_COUNT(&set) : 1;
+		if (n <= 1)
+			return 0;
+	}
+	return workpool_new(&d->workpool, d->loop, n);
+}
+
 int ikenode_new(struct ikenode **out, const struct ikenode_opts *opts)
 {
 	struct ikenode *d = calloc(1, sizeof(*d));
@@ -296,7 +317,7 @@ int ikenode_new(struct ikenode **out, const struct ikenode_opts *opts)
 		log_cfg(LOG_ERR, "configuration refused");
 		goto fail;
 	}
-	rc = workpool_new(&d->workpool, d->loop, d->dcfg->workers);
+	rc = start_workers(d);
 	if (rc) {
 		log_ike(LOG_ERR, "cannot start the crypto workers: %s", strerror(-rc));
 		goto fail;
@@ -350,7 +371,7 @@ int ikenode_new(struct ikenode **out, const struct ikenode_opts *opts)
 	log_ike(LOG_NOTICE,
 		"ikenode started: %zu connections, data plane '%s', IKE on ports %u/%u, %u crypto workers",
 		ike_mgr_config(d->mgr)->n_conns, kernel_ipsec_backend(d->kernel), net_port(d->net),
-		net_port_natt(d->net), workpool_threads(d->workpool));
+		net_port_natt(d->net), d->workpool ? workpool_threads(d->workpool) : 0);
 	*out = d;
 	return 0;
 fail:
