@@ -1271,15 +1271,20 @@ static int load_children(struct ld *ld, const struct settings_section *sec, stru
 			       "unknown key, ignored (children are sections)"));
 	if (!n)
 		return 0;
-	c->children = calloc(n, sizeof(*c->children));
-	if (!c->children)
-		return -ENOMEM;
+	/* a second children section (names compare case-insensitively) adds to the first */
+	{
+		struct child_cfg *grown = realloc(c->children, (c->n_children + n) * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		memset(grown + c->n_children, 0, n * sizeof(*grown));
+		c->children = grown;
+	}
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const struct settings_section *sub = settings_section_at(sec, i);
 
 		len = path_push(ld, settings_section_name(sub));
-		c->n_children++;
-		rc = load_child(ld, sub, &c->children[i]);
+		rc = load_child(ld, sub, &c->children[c->n_children++]);
 		path_pop(ld, len);
 	}
 	return rc;
