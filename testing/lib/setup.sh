@@ -7,7 +7,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 IKN_BUILD_PKGS="autoconf automake libtool pkg-config make gcc clang libclang-rt-14-dev
 	libssl-dev libnl-3-dev libnl-route-3-dev libnl-xfrm-3-dev libnetfilter-queue-dev
 	libcpg-dev libquorum-dev libvotequorum-dev libqb-dev check libpcap-dev libjson-c-dev"
-IKN_TEST_PKGS="tshark tcpdump iproute2 iputils-ping nftables iptables procps
+IKN_TEST_PKGS="tshark tcpdump iproute2 iputils-ping nftables iptables procps python3
 	strongswan-swanctl charon-systemd strongswan-charon strongswan-pki
 	libcharon-extra-plugins libstrongswan-extra-plugins"
 
