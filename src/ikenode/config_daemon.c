@@ -73,6 +73,10 @@ static const struct key_rule top_keys[] = {
 
 static const struct key_rule kernel_keys[] = {
 	K("backend", KT_BACKEND, kernel_backend),
+	K("tun", KT_STR, kernel_tun),
+	KR("mtu", KT_U32, kernel_mtu, 576, 65535),
+	KR("route_table", KT_U32, kernel_route_table, 1, 0x7fffffff),
+	KR("fwmark", KT_U32, kernel_fwmark, 1, UINT32_MAX),
 };
 
 static const struct key_rule control_keys[] = {
@@ -97,6 +101,7 @@ static const struct key_rule log_keys[] = {
 static const struct key_rule ha_keys[] = {
 	K("enabled", KT_BOOL, ha_enabled),
 	KR("segments", KT_U32, segments, 0, 64),
+	KR("node_id", KT_U32, node_id, 0, 65535),
 };
 
 static const struct section_rule {
@@ -606,6 +611,7 @@ void config_daemon_free(struct daemon_cfg *cfg)
 	free(cfg->swanctl_dir);
 	free(cfg->swanctl_conf);
 	free(cfg->kernel_backend);
+	free(cfg->kernel_tun);
 	free(cfg->ctl_socket);
 	free(cfg->log_file);
 	free(cfg);

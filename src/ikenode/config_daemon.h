@@ -66,6 +66,10 @@ struct daemon_cfg {
 	char *swanctl_dir; /* swanctl_dir = /etc/swanctl */
 	char *swanctl_conf; /* swanctl_conf = <swanctl_dir>/swanctl.conf */
 	char *kernel_backend; /* kernel { backend = null }: "null", "uesp" or "xfrm" */
+	char *kernel_tun; /* kernel { tun = ikn0 }: uesp's TUN device; NULL: the default */
+	uint32_t kernel_mtu; /* kernel { mtu = 1400 }: its MTU; 0: the default */
+	uint32_t kernel_route_table; /* kernel { route_table = 220 }; 0: the default */
+	uint32_t kernel_fwmark; /* kernel { fwmark = 0x42 }: our sockets' mark; 0: the default */
 	char *ctl_socket; /* control { socket = ikenode } */
 	gid_t ctl_gid; /* control { group = name or gid }; (gid_t)-1: not set */
 	int log_target; /* log { target = syslog }: enum config_daemon_log_target */
@@ -75,6 +79,7 @@ struct daemon_cfg {
 	int log_subsys_level[CONFIG_DAEMON_LOG_SUBSYS];
 	bool ha_enabled; /* ha { enabled = no } */
 	uint32_t segments; /* ha { segments = 0 } (0: twice the nodes); parsed only */
+	uint32_t node_id; /* ha { node_id = 0 }: this node's ID (0 .. 65535), in AEAD IVs */
 	bool freebind; /* listen_freebind = no */
 };
 

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/rand.h>
+
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/workpool.h"
@@ -108,7 +110,15 @@ static void natd_check(struct ike_sa *sa, const struct ike_msg *msg)
 	if (!have_src || !have_dst)
 		return;
 	sa->nat_remote = !src_ok;
-	sa->nat_local = !dst_ok;
+	/* encap = yes: we claim to be behind a NAT (our faked source hash), so we act as if */
+	sa->nat_local = !dst_ok || (sa->conn && sa->conn->encap);
+}
+
+/* encap = yes, as strongSwan: a random source hash makes the peer see a NAT. */
+static void natd_fake(const struct ike_sa *sa, uint8_t hash_src[20])
+{
+	if (sa->conn && sa->conn->encap && RAND_bytes(hash_src, 20) != 1)
+		memset(hash_src, 0, 20);
 }
 
 static int dup_bytes(uint8_t **dst, size_t *dst_len, const uint8_t *src, size_t len)
@@ -215,6 +225,7 @@ static int send_init_response(struct ike_sa *sa)
 	st->plds[n++].u.nonce.len = sa->nonce_r_len;
 	ike_init_natd_plds(sa->spi_i, sa->spi_r, &sa->local, &sa->remote, st->natd_src,
 			   st->natd_dst, &st->plds[n]);
+	natd_fake(sa, st->natd_src);
 	n += 2;
 	if (sa->mgr->deps.creds && sa->conn->n_remote &&
 	    sa->conn->remote[0].class_ == CONFIG_AUTH_PUBKEY &&
@@ -573,6 +584,7 @@ int ike_init_start(struct ike_sa *sa)
 	st->plds[n++].u.nonce.len = sa->nonce_i_len;
 	ike_init_natd_plds(sa->spi_i, sa->spi_r, &sa->local, &sa->remote, st->natd_src,
 			   st->natd_dst, &st->plds[n]);
+	natd_fake(sa, st->natd_src);
 	n += 2;
 	if (auth_sig_hash_notify(st->sig_hashes, sizeof(st->sig_hashes), &hlen) == 0)
 		st->plds[n++] = ike_notify_pld(IKE_N_SIGNATURE_HASH_ALGORITHMS, st->sig_hashes,

@@ -72,6 +72,11 @@ static struct json_object *child_json(const struct ike_sa *sa, const struct chil
 	add_int(o, "bytes_out", (int64_t)out.bytes);
 	add_int(o, "packets_in", (int64_t)in.packets);
 	add_int(o, "packets_out", (int64_t)out.packets);
+	add_int(o, "drops_icv", (int64_t)in.drops_icv);
+	add_int(o, "drops_replay", (int64_t)in.drops_replay);
+	add_int(o, "drops_other", (int64_t)in.drops_other);
+	add_int(o, "seq_out", (int64_t)out.seq_out);
+	add_int(o, "replay_top", (int64_t)in.replay_top);
 	add_int(o, "installed", (int64_t)(ike_now_ms() / 1000u - c->installed_at));
 	return o;
 }

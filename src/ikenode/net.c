@@ -221,7 +221,8 @@ static int32_t on_readable(int32_t fd, int32_t revents, void *data)
 	return 0;
 }
 
-static int open_sock(struct net *net, const struct sockaddr_storage *addr, bool natt, bool freebind)
+static int open_sock(struct net *net, const struct sockaddr_storage *addr, bool natt, bool freebind,
+		     uint32_t fwmark)
 {
 	struct net_sock *s = &net->socks[net->n_socks];
 	int one = 1, fd, rc = 0;
@@ -242,6 +243,8 @@ static int open_sock(struct net *net, const struct sockaddr_storage *addr, bool 
 		rc = addr->ss_family == AF_INET6
 			     ? setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof(one))
 			     : setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
+	if (!rc && fwmark)
+		rc = setsockopt(fd, SOL_SOCKET, SO_MARK, &fwmark, sizeof(fwmark));
 	if (!rc)
 		rc = bind(fd, (const struct sockaddr *)addr, sa_len(addr));
 	if (!rc)
@@ -302,12 +305,12 @@ int net_new(struct net **out, qb_loop_t *loop, const struct net_cfg *cfg, net_re
 			log_net(LOG_ERR, "listen address '%s' is not an IP address", cfg->addrs[i]);
 			break;
 		}
-		rc = open_sock(net, &a, false, cfg->freebind);
+		rc = open_sock(net, &a, false, cfg->freebind, cfg->fwmark);
 		if (rc == 0 && !net->port)
 			net->port = net->socks[net->n_socks - 1].port;
 		sa_set_port(&a, net->port_natt);
 		if (rc == 0)
-			rc = open_sock(net, &a, true, cfg->freebind);
+			rc = open_sock(net, &a, true, cfg->freebind, cfg->fwmark);
 		if (rc == 0 && !net->port_natt)
 			net->port_natt = net->socks[net->n_socks - 1].port;
 	}
@@ -378,33 +381,34 @@ static struct net_sock *pick(struct net *net, const struct sockaddr_storage *loc
 	return any;
 }
 
-static int send_raw(struct net *net, struct net_sock *s, const struct sockaddr_storage *local,
-		    const struct sockaddr_storage *remote, const uint8_t *data, size_t len)
+union net_cbuf {
+	struct cmsghdr align;
+	uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+};
+
+/* msg (with iov and cbuf, both the caller's) sending from local to remote on s */
+static void build_msg(const struct net_sock *s, const struct sockaddr_storage *local,
+		      const struct sockaddr_storage *remote, struct iovec *iov, struct msghdr *msg,
+		      union net_cbuf *cbuf)
 {
-	union {
-		struct cmsghdr align;
-		uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-	} cbuf;
-	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
-	struct msghdr msg = {
+	*msg = (struct msghdr){
 		.msg_name = (void *)remote,
 		.msg_namelen = sa_len(remote),
-		.msg_iov = &iov,
+		.msg_iov = iov,
 		.msg_iovlen = 1,
 	};
-
-	memset(&cbuf, 0, sizeof(cbuf));
+	memset(cbuf, 0, sizeof(*cbuf));
 	if (s->wildcard && !sa_is_any(local)) {
 		struct cmsghdr *c;
 
-		msg.msg_control = cbuf.buf;
+		msg->msg_control = cbuf->buf;
 		if (local->ss_family == AF_INET) {
 			struct in_pktinfo pi = {
 				.ipi_spec_dst = ((const struct sockaddr_in *)local)->sin_addr
 			};
 
-			msg.msg_controllen = CMSG_SPACE(sizeof(pi));
-			c = CMSG_FIRSTHDR(&msg);
+			msg->msg_controllen = CMSG_SPACE(sizeof(pi));
+			c = CMSG_FIRSTHDR(msg);
 			c->cmsg_level = IPPROTO_IP;
 			c->cmsg_type = IP_PKTINFO;
 			c->cmsg_len = CMSG_LEN(sizeof(pi));
@@ -414,20 +418,80 @@ static int send_raw(struct net *net, struct net_sock *s, const struct sockaddr_s
 			struct in6_pktinfo pi = { .ipi6_addr = l6->sin6_addr,
 						  .ipi6_ifindex = (int)l6->sin6_scope_id };
 
-			msg.msg_controllen = CMSG_SPACE(sizeof(pi));
-			c = CMSG_FIRSTHDR(&msg);
+			msg->msg_controllen = CMSG_SPACE(sizeof(pi));
+			c = CMSG_FIRSTHDR(msg);
 			c->cmsg_level = IPPROTO_IPV6;
 			c->cmsg_type = IPV6_PKTINFO;
 			c->cmsg_len = CMSG_LEN(sizeof(pi));
 			memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 		}
 	}
+}
+
+size_t net_send_esp_batch(struct net *net, const struct net_dgram *d, size_t n)
+{
+	struct mmsghdr mm[NET_BATCH];
+	struct iovec iov[NET_BATCH];
+	union net_cbuf cb[NET_BATCH];
+	size_t sent = 0, i = 0;
+
+	if (!net || !d)
+		return 0;
+	while (i < n) {
+		struct net_sock *s = pick(net, d[i].local);
+		size_t k = 0;
+		int r;
+
+		if (!s || !s->natt || d[i].local->ss_family != d[i].remote->ss_family) {
+			net->stats.tx_errors++;
+			i++;
+			continue;
+		}
+		/* a run of datagrams for the same socket goes out in one sendmmsg() */
+		while (i + k < n && k < NET_BATCH && pick(net, d[i + k].local) == s &&
+		       d[i + k].remote->ss_family == s->family) {
+			iov[k] = (struct iovec){ (void *)d[i + k].data, d[i + k].len };
+			build_msg(s, d[i + k].local, d[i + k].remote, &iov[k], &mm[k].msg_hdr, &cb[k]);
+			k++;
+		}
+		r = sendmmsg(s->fd, mm, (unsigned int)k, MSG_DONTWAIT);
+		if (r < 0)
+			r = 0;
+		sent += (size_t)r;
+		net->stats.tx += (uint64_t)r;
+		net->stats.tx_errors += k - (size_t)r;
+		i += k;
+	}
+	return sent;
+}
+
+static int send_raw(struct net *net, struct net_sock *s, const struct sockaddr_storage *local,
+		    const struct sockaddr_storage *remote, const uint8_t *data, size_t len)
+{
+	union net_cbuf cbuf;
+	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+	struct msghdr msg;
+
+	build_msg(s, local, remote, &iov, &msg, &cbuf);
 	if (sendmsg(s->fd, &msg, MSG_DONTWAIT) < 0) {
 		net->stats.tx_errors++;
 		return -errno;
 	}
 	net->stats.tx++;
 	return 0;
+}
+
+int net_send_esp(struct net *net, const struct sockaddr_storage *local,
+		 const struct sockaddr_storage *remote, const uint8_t *data, size_t len)
+{
+	struct net_sock *s;
+
+	if (!net || !local || !remote || !data || local->ss_family != remote->ss_family)
+		return -EINVAL;
+	s = pick(net, local);
+	if (!s || !s->natt)
+		return -EADDRNOTAVAIL;
+	return send_raw(net, s, local, remote, data, len);
 }
 
 int net_send(struct net *net, const struct sockaddr_storage *local,

@@ -40,6 +40,8 @@ struct net_cfg {
 	uint16_t port; /* 500; 0: an ephemeral port (tests) */
 	uint16_t port_natt; /* 4500; 0: an ephemeral port (tests) */
 	bool freebind; /* IP_FREEBIND / IPV6_FREEBIND: bind a cluster IP not (yet) configured */
+	uint32_t fwmark; /* SO_MARK on every socket (0: none), so that routing can tell our
+			    own IKE/ESP packets from traffic for a tunnel */
 };
 
 /*
@@ -76,6 +78,24 @@ uint16_t net_port_natt(const struct net *net);
  */
 MUST_CHECK int net_send(struct net *net, const struct sockaddr_storage *local,
 			const struct sockaddr_storage *remote, const uint8_t *data, size_t len);
+/*
+ * An ESP packet in UDP (RFC 3948), without the non-ESP marker, from the
+ * NAT-T socket of local (address and port) to remote. Errors as net_send();
+ * -EADDRNOTAVAIL also when local's port is not the NAT-T port.
+ */
+MUST_CHECK int net_send_esp(struct net *net, const struct sockaddr_storage *local,
+			    const struct sockaddr_storage *remote, const uint8_t *data, size_t len);
+struct net_dgram {
+	const struct sockaddr_storage *local, *remote; /* as net_send_esp() */
+	const uint8_t *data;
+	size_t len;
+};
+/*
+ * net_send_esp() for n datagrams (all borrowed for the call), a run of
+ * datagrams for one socket in one sendmmsg(). Returns how many were sent;
+ * failures are counted in tx_errors.
+ */
+size_t net_send_esp_batch(struct net *net, const struct net_dgram *d, size_t n);
 /*
  * A NAT keepalive (RFC 3948 §2.3: one 0xFF byte) from the NAT-T socket of
  * local's address (local's port is ignored) to remote. Errors as net_send().

@@ -16,6 +16,8 @@
 
 struct kernel_ipsec {
 	const struct kernel_ops *ops;
+	struct kernel_opts opts;
+	char tun_name[16];
 	void *priv;
 	kernel_event_fn ev;
 	void *ctx;
@@ -247,6 +249,42 @@ static const char *const dir_names[] = { "in", "out", "fwd" };
 int kernel_ipsec_new(struct kernel_ipsec **out, const char *backend, qb_loop_t *loop,
 		     kernel_event_fn ev, void *ctx)
 {
+	return kernel_ipsec_new_opts(out, backend, loop, ev, ctx, NULL);
+}
+
+/* A Linux interface name: 1..15 bytes, no '/', no whitespace. */
+static bool ifname_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= 16 || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '/' || s[i] == ':' || (unsigned char)s[i] <= ' ')
+			return false;
+	return true;
+}
+
+static int opts_fill(struct kernel_ipsec *k, const struct kernel_opts *o)
+{
+	const char *tun = o && o->tun_name ? o->tun_name : "ikn0";
+
+	if (!ifname_valid(tun))
+		return -EINVAL;
+	if (o && o->mtu && (o->mtu < 576 || o->mtu > 65535))
+		return -EINVAL;
+	memcpy(k->tun_name, tun, strlen(tun) + 1);
+	k->opts.tun_name = k->tun_name;
+	k->opts.mtu = o && o->mtu ? o->mtu : 1400;
+	k->opts.route_table = o && o->route_table ? o->route_table : 220;
+	k->opts.fwmark = o && o->fwmark ? o->fwmark : 0x42;
+	k->opts.node_id = o ? o->node_id : 0;
+	return 0;
+}
+
+int kernel_ipsec_new_opts(struct kernel_ipsec **out, const char *backend, qb_loop_t *loop,
+			  kernel_event_fn ev, void *ctx, const struct kernel_opts *opts)
+{
 	const struct kernel_ops *ops = NULL;
 	struct kernel_ipsec *k;
 	size_t i;
@@ -272,6 +310,11 @@ int kernel_ipsec_new(struct kernel_ipsec **out, const char *backend, qb_loop_t *
 	k->ops = ops;
 	k->ev = ev;
 	k->ctx = ctx;
+	rc = opts_fill(k, opts);
+	if (rc) {
+		free(k);
+		return rc;
+	}
 	rc = ops->create(k, loop, &k->priv);
 	if (rc) {
 		free(k);
@@ -300,6 +343,11 @@ const char *kernel_ipsec_backend(const struct kernel_ipsec *k)
 void *kernel_ipsec_priv(const struct kernel_ipsec *k)
 {
 	return k ? k->priv : NULL;
+}
+
+const struct kernel_opts *kernel_ipsec_opts(const struct kernel_ipsec *k)
+{
+	return k ? &k->opts : NULL;
 }
 
 const struct kernel_ops *kernel_ipsec_ops(const struct kernel_ipsec *k)

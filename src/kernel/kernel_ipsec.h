@@ -158,15 +158,32 @@ typedef void (*kernel_event_fn)(void *ctx, const struct kernel_event *ev);
 struct kernel_ipsec;
 
 /*
- * Starts the backend named backend ("null"; "uesp" and "xfrm": -ENOTSUP for
- * now; other names -EINVAL). loop is borrowed and must outlive the object;
+ * Backend options (kernel { ... } in ikenode.conf). Only uesp reads them so
+ * far; zeroes mean the defaults given here.
+ */
+struct kernel_opts {
+	const char *tun_name; /* uesp: the TUN device ("ikn0"); copied */
+	uint32_t mtu; /* uesp: the TUN device's MTU (1400) */
+	uint32_t route_table; /* uesp: routing table for the remote selectors (220) */
+	uint32_t fwmark; /* uesp: mark of our own IKE/ESP sockets; the rule to route_table skips it (0x42) */
+	uint16_t node_id; /* the cluster node's ID, embedded in AEAD IVs (DESIGN.md §6) */
+};
+
+/* kernel_ipsec_new_opts() with every option at its default. */
+MUST_CHECK int kernel_ipsec_new(struct kernel_ipsec **out, const char *backend, qb_loop_t *loop,
+				kernel_event_fn ev, void *ctx);
+/*
+ * Starts the backend named backend ("null", "uesp" or "xfrm"; other names
+ * -EINVAL; -ENOTSUP for a backend this build lacks). opts (NULL: defaults)
+ * is read during the call. loop is borrowed and must outlive the object;
  * it may be NULL for "null". ev (NULL: events are dropped) is called with
  * ctx from the loop. Logs the backend at LOG_INFO. On success *out is owned
  * by the caller (kernel_ipsec_free()). Returns 0, -EINVAL, -ENOTSUP or
  * -ENOMEM.
  */
-MUST_CHECK int kernel_ipsec_new(struct kernel_ipsec **out, const char *backend, qb_loop_t *loop,
-				kernel_event_fn ev, void *ctx);
+MUST_CHECK int kernel_ipsec_new_opts(struct kernel_ipsec **out, const char *backend,
+				     qb_loop_t *loop, kernel_event_fn ev, void *ctx,
+				     const struct kernel_opts *opts);
 /* Removes every SA, SPI reservation and policy it added, wipes keys; accepts NULL. */
 void kernel_ipsec_free(struct kernel_ipsec *k);
 /* The backend's name ("null"); static string. */
@@ -281,6 +298,8 @@ struct kernel_ops {
 
 /* The backend's state that create() stored (borrowed); NULL for NULL. */
 void *kernel_ipsec_priv(const struct kernel_ipsec *k);
+/* The options k was created with, defaults filled in (borrowed; tun_name never NULL). */
+const struct kernel_opts *kernel_ipsec_opts(const struct kernel_ipsec *k);
 /* The ops table k dispatches to, so that backend-specific entry points can check it. */
 const struct kernel_ops *kernel_ipsec_ops(const struct kernel_ipsec *k);
 /* Hands ev (borrowed) to the owner's callback, if any. For backends. */

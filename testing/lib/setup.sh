@@ -6,8 +6,10 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # What a fresh Debian 12 machine needs to build ikenode and run every test.
 IKN_BUILD_PKGS="autoconf automake libtool pkg-config make gcc clang libclang-rt-14-dev
 	libssl-dev libnl-3-dev libnl-route-3-dev libnl-xfrm-3-dev libnetfilter-queue-dev
+	libnftnl-dev libmnl-dev
 	libcpg-dev libquorum-dev libvotequorum-dev libqb-dev check libpcap-dev libjson-c-dev"
-IKN_TEST_PKGS="tshark tcpdump iproute2 iputils-ping nftables iptables procps python3
+IKN_TEST_PKGS="tshark tcpdump iproute2 iputils-ping nftables iptables procps python3 iperf3
+	qemu-system-x86 linux-image-amd64 busybox-static cpio kmod seabios ipxe-qemu
 	strongswan-swanctl charon-systemd strongswan-charon strongswan-pki
 	libcharon-extra-plugins libstrongswan-extra-plugins"
 

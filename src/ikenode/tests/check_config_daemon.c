@@ -163,14 +163,15 @@ START_TEST(test_config_daemon_every_key)
 		"\tswanctl_dir = /srv/swanctl\n"
 		"\tswanctl_conf = /srv/other.conf\n"
 		"\tlisten_freebind = yes\n"
-		"\tkernel {\n\t\tbackend = xfrm\n\t}\n"
+		"\tkernel {\n\t\tbackend = xfrm\n\t\ttun = vpn7\n\t\tmtu = 1500\n"
+		"\t\troute_table = 100\n\t\tfwmark = 0x1000\n\t}\n"
 		"\tcontrol {\n\t\tsocket = ikn-test\n\t\tgroup = 4242\n\t}\n"
 		"\tlog {\n"
 		"\t\ttarget = file\n\t\tfile = /var/log/ikenode.log\n\t\tlevel = info\n"
 		"\t\tike = debug\n\t\tcfg = warning\n\t\tha = err\n\t\tseg = crit\n"
 		"\t\tknl = trace\n\t\tctl = alert\n\t\tnet = emerg\n"
 		"\t}\n"
-		"\tha {\n\t\tenabled = yes\n\t\tsegments = 16\n\t}\n"
+		"\tha {\n\t\tenabled = yes\n\t\tsegments = 16\n\t\tnode_id = 65535\n\t}\n"
 		"}\n";
 	struct loaded l;
 	const struct daemon_cfg *cfg;
@@ -199,6 +200,11 @@ START_TEST(test_config_daemon_every_key)
 	ck_assert_str_eq(cfg->swanctl_conf, "/srv/other.conf");
 	ck_assert(cfg->freebind);
 	ck_assert_str_eq(cfg->kernel_backend, "xfrm");
+	ck_assert_str_eq(cfg->kernel_tun, "vpn7");
+	ck_assert_uint_eq(cfg->kernel_mtu, 1500);
+	ck_assert_uint_eq(cfg->kernel_route_table, 100);
+	ck_assert_uint_eq(cfg->kernel_fwmark, 0x1000);
+	ck_assert_uint_eq(cfg->node_id, 65535);
 	ck_assert_str_eq(cfg->ctl_socket, "ikn-test");
 	ck_assert_uint_eq(cfg->ctl_gid, 4242);
 	ck_assert_int_eq(cfg->log_target, CONFIG_DAEMON_LOG_FILE);
@@ -358,6 +364,12 @@ static const struct {
 		    "notice, info, debug, trace)" },
 	{ "ikenode {\n ha {\n  segments = 65\n }\n}\n",
 	  CONF_NAME ":3: ikenode.ha.segments: '65' is not an integer from 0 to 64" },
+	{ "ikenode {\n kernel {\n  mtu = 575\n }\n}\n",
+	  CONF_NAME ":3: ikenode.kernel.mtu: '575' is not an integer from 576 to 65535" },
+	{ "ikenode {\n kernel {\n  fwmark = 0\n }\n}\n",
+	  CONF_NAME ":3: ikenode.kernel.fwmark: '0' is not an integer from 1 to 4294967295" },
+	{ "ikenode {\n ha {\n  node_id = 65536\n }\n}\n",
+	  CONF_NAME ":3: ikenode.ha.node_id: '65536' is not an integer from 0 to 65535" },
 	{ "ikenode {\n ha {\n  enabled = 2\n }\n}\n",
 	  CONF_NAME ":3: ikenode.ha.enabled: '2' is not yes or no" },
 	{ "ikenode {\n port = 4500\n}\n",
@@ -427,7 +439,7 @@ START_TEST(test_config_daemon_unknown_warned)
 		"\t\tsyslog = yes\n" /* 13 */
 		"\t\tdaemon {\n\t\t}\n" /* 14, 15 */
 		"\t}\n" /* 16 */
-		"\tkernel {\n\t\tbackend = null\n\t\tmtu = 1400\n\t}\n" /* 17 .. 20 */
+		"\tkernel {\n\t\tbackend = null\n\t\tmtu_max = 1400\n\t}\n" /* 17 .. 20 */
 		"\tretransmit_jitter = 50\n" /* 21 */
 		"}\n";
 	struct loaded l;
@@ -450,7 +462,7 @@ START_TEST(test_config_daemon_unknown_warned)
 	ck_assert(has_line(&l, "warning: " CONF_NAME ":8: unknown section 'ikenode.plugins'"));
 	ck_assert(has_line(&l, "warning: " CONF_NAME ":13: unknown key 'ikenode.log.syslog'"));
 	ck_assert(has_line(&l, "warning: " CONF_NAME ":14: unknown section 'ikenode.log.daemon'"));
-	ck_assert(has_line(&l, "warning: " CONF_NAME ":19: unknown key 'ikenode.kernel.mtu'"));
+	ck_assert(has_line(&l, "warning: " CONF_NAME ":19: unknown key 'ikenode.kernel.mtu_max'"));
 	unload(&l);
 
 	load(&l, "ikenode {\n retransmit_jitter = 50\n listen = 192.0.2.1, 192.0.2.1\n}\n");

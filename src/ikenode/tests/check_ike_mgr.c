@@ -574,6 +574,34 @@ START_TEST(test_ike_mgr_nat_detected_and_floated)
 }
 END_TEST
 
+/* encap = yes without a NAT: both sides see one (our faked source hash) and encapsulate */
+START_TEST(test_ike_mgr_encap_forced)
+{
+	struct net_mock *net = net_new();
+	struct json_object *c, *m;
+
+	configure(net, "aes128-sha256-x25519", "aes128-sha256-x25519", "s", "s",
+		  "0s\n encap = yes");
+	ck_assert_int_eq(ike_mgr_initiate(net->carol.mgr, "home", "home", NULL), 0);
+	pump(net);
+	c = first_sa(net->carol.mgr);
+	m = first_sa(net->moon.mgr);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(jstr(m, "state"), "ESTABLISHED");
+	ck_assert(json_object_get_boolean(json_object_object_get(c, "nat_local")));
+	ck_assert(!json_object_get_boolean(json_object_object_get(c, "nat_remote")));
+	ck_assert(json_object_get_boolean(json_object_object_get(m, "nat_remote")));
+	ck_assert(!json_object_get_boolean(json_object_object_get(m, "nat_local")));
+	ck_assert_str_eq(jstr(c, "remote"), "192.168.0.1[4500]");
+	ck_assert(json_object_get_boolean(json_object_object_get(jchild(m, 0), "encap")));
+	ck_assert(json_object_get_boolean(json_object_object_get(jchild(c, 0), "encap")));
+	json_object_put(c);
+	json_object_put(m);
+	net_free(net);
+}
+END_TEST
+
 START_TEST(test_ike_mgr_garbage_leaves_sas_intact)
 {
 	struct net_mock *net = net_new();
@@ -708,6 +736,7 @@ Suite *ike_mgr_suite(void)
 	tcase_add_test(tc, test_ike_mgr_lost_response_retransmitted);
 	tcase_add_test(tc, test_ike_mgr_dpd_detects_dead_peer);
 	tcase_add_test(tc, test_ike_mgr_nat_detected_and_floated);
+	tcase_add_test(tc, test_ike_mgr_encap_forced);
 	tcase_add_test(tc, test_ike_mgr_garbage_leaves_sas_intact);
 	tcase_add_test(tc, test_ike_mgr_initial_contact_replaces_stale_sa);
 	tcase_add_test(tc, test_ike_mgr_key_exchange_on_worker_pool);

@@ -1,0 +1,1 @@
+# esp: its module fills this in

@@ -1,0 +1,1 @@
+# uesp: its module fills this in

@@ -1,0 +1,1 @@
+# xfrm: its module fills this in

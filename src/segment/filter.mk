@@ -1,0 +1,1 @@
+# filter: its module fills this in
