@@ -13,6 +13,8 @@
 
 #include "common/log.h"
 #include "kernel/kernel_null.h"
+#include "kernel/kernel_uesp.h"
+#include "kernel/kernel_xfrm.h"
 
 struct kernel_ipsec {
 	const struct kernel_ops *ops;
@@ -29,8 +31,8 @@ static const struct {
 	const struct kernel_ops *ops;
 } backends[] = {
 	{ "null", &kernel_null_ops },
-	{ "uesp", NULL },
-	{ "xfrm", NULL },
+	{ "uesp", &kernel_uesp_ops },
+	{ "xfrm", &kernel_xfrm_ops },
 };
 
 /* Encryption transforms: key sizes allowed (0 = unused slot), AEAD or not. */

@@ -1,0 +1,1532 @@
+/*
+ * uesp: userspace ESP over TUN (kernel_uesp.h). The null backend keeps the
+ * books (SPI reservations, duplicate and existence checks); this file adds
+ * the packet path: the SA tables, the policy lookups, the TUN device, the
+ * routes and rule into it, and the raw ESP sockets.
+ */
+#include "kernel/kernel_uesp.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fib_rules.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <linux/virtio_net.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <netlink/netlink.h>
+#include <netlink/route/route.h>
+#include <netlink/route/rule.h>
+
+#include "common/log.h"
+#include "kernel/esp.h"
+#include "kernel/kernel_null.h"
+
+/* packets read from the TUN device (or one socket) per wake-up */
+#define UESP_BATCH 64
+/* a prefix list longer than this for one selector is not routed (logged) */
+#define UESP_MAX_PREFIXES 64
+#define SA_BUCKETS 1024u
+/* in front of an opened packet: a transport-mode IP header and the virtio header */
+#define OPEN_HEADROOM 64
+
+struct uesp_sa {
+	struct uesp_sa *next; /* bucket chain (by SPI inbound, by reqid outbound) */
+	uint32_t spi, reqid;
+	bool inbound, encap;
+	uint8_t mode;
+	struct sockaddr_storage src, dst;
+	uint64_t added; /* order of installation: the newest outbound SA of a reqid wins */
+	struct esp_sa *esp;
+};
+
+struct uesp_policy {
+	struct uesp_policy *next; /* sorted by priority within its direction */
+	struct kernel_policy p;
+};
+
+struct uesp_route {
+	struct uesp_route *next;
+	int family;
+	uint8_t addr[16];
+	uint8_t plen;
+	uint32_t refs;
+};
+
+/* The five-tuple of a cleartext packet. */
+struct flow {
+	int family;
+	const uint8_t *src, *dst;
+	uint8_t proto;
+	uint16_t sport, dport;
+};
+
+/* The TCP super-packet being coalesced from decrypted segments (GRO). */
+struct uesp_gro {
+	uint8_t *buf; /* OPEN_HEADROOM + 65535 bytes: the packet from the IP header on */
+	size_t len, iphl, hl, gso_size;
+	unsigned segs;
+	uint32_t next_seq;
+	bool closed; /* a short segment or PSH is in: nothing may follow */
+	bool job; /* a flush is scheduled on the loop */
+};
+
+struct uesp {
+	struct kernel_ipsec *k;
+	qb_loop_t *loop;
+	void *book; /* the null backend's state */
+	const struct kernel_opts *opts;
+	int tun_fd, ifindex, raw4, raw6;
+	struct nl_sock *nl;
+	bool rule4, rule6;
+	struct uesp_sa *in_sas[SA_BUCKETS], *out_sas[SA_BUCKETS];
+	size_t n_sas;
+	uint64_t install_seq;
+	struct uesp_policy *pol[3]; /* by KERNEL_DIR_* */
+	struct uesp_route *routes;
+	uesp_udp_out_fn udp_out;
+	void *udp_ctx;
+	struct uesp_stats st;
+	size_t buf_len; /* each buffer: mtu + headroom for the outer headers and ESP */
+	size_t rx_len; /* a TUN read: virtio header + a TSO super-packet of up to 64 KiB */
+	uint8_t *rx; /* one cleartext (after its virtio header) or ESP packet as read */
+	uint8_t *seg; /* one segment cut from a TSO packet (mtu bytes) */
+	uint8_t *tx; /* UESP_BATCH sealed packets */
+	uint8_t *open_buf; /* one opened packet (+ room for a rebuilt transport header) */
+	struct uesp_gro gro;
+};
+
+static struct uesp *uesp_of(const struct kernel_ipsec *k)
+{
+	if (!k || kernel_ipsec_ops(k) != &kernel_uesp_ops)
+		return NULL;
+	return kernel_ipsec_priv(k);
+}
+
+static uint64_t now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
+static uint32_t bucket(uint32_t v)
+{
+	v ^= v >> 16;
+	v *= 0x7feb352du;
+	v ^= v >> 15;
+	return v & (SA_BUCKETS - 1);
+}
+
+static size_t addr_len(int family)
+{
+	return family == AF_INET ? 4 : 16;
+}
+
+static const uint8_t *ss_addr(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return (const uint8_t *)&((const struct sockaddr_in *)ss)->sin_addr;
+	return (const uint8_t *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+}
+
+/* ---- SA tables ---- */
+
+static struct uesp_sa *in_sa_find(const struct uesp *u, uint32_t spi)
+{
+	for (struct uesp_sa *s = u->in_sas[bucket(spi)]; s; s = s->next)
+		if (s->spi == spi)
+			return s;
+	return NULL;
+}
+
+static struct uesp_sa **sa_slot(struct uesp *u, uint32_t spi, const struct sockaddr_storage *dst)
+{
+	struct uesp_sa **pp;
+
+	for (pp = &u->in_sas[bucket(spi)]; *pp; pp = &(*pp)->next)
+		if ((*pp)->spi == spi && kernel_ipsec_addr_equal(&(*pp)->dst, dst))
+			return pp;
+	for (size_t b = 0; b < SA_BUCKETS; b++)
+		for (pp = &u->out_sas[b]; *pp; pp = &(*pp)->next)
+			if ((*pp)->spi == spi && kernel_ipsec_addr_equal(&(*pp)->dst, dst))
+				return pp;
+	return NULL;
+}
+
+static struct uesp_sa *out_sa_find(const struct uesp *u, uint32_t reqid)
+{
+	struct uesp_sa *best = NULL;
+
+	for (struct uesp_sa *s = u->out_sas[bucket(reqid)]; s; s = s->next)
+		if (s->reqid == reqid && (!best || s->added > best->added))
+			best = s;
+	return best;
+}
+
+static void sa_free(struct uesp_sa *s)
+{
+	if (!s)
+		return;
+	esp_sa_free(s->esp);
+	free(s);
+}
+
+/* ---- selectors ---- */
+
+static bool ts_match(const struct kernel_ts *ts, int family, const uint8_t *addr, uint8_t proto,
+		     uint16_t port)
+{
+	size_t n = addr_len(family);
+
+	if (ts->family != family || memcmp(addr, ts->from, n) < 0 || memcmp(addr, ts->to, n) > 0)
+		return false;
+	if (ts->proto && ts->proto != proto)
+		return false;
+	return port >= ts->port_from && port <= ts->port_to;
+}
+
+static bool policy_match(const struct kernel_policy *p, const struct flow *f)
+{
+	return ts_match(&p->src, f->family, f->src, f->proto, f->sport) &&
+	       ts_match(&p->dst, f->family, f->dst, f->proto, f->dport);
+}
+
+static bool has_ports(uint8_t proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP ||
+	       proto == IPPROTO_UDPLITE;
+}
+
+/* The flow of an IP packet; false if it is not one we can read. */
+static bool flow_parse(const uint8_t *p, size_t len, struct flow *f)
+{
+	size_t off;
+	bool first_frag = true;
+
+	if (len < 1)
+		return false;
+	if (p[0] >> 4 == 4) {
+		if (len < 20 || (p[0] & 0xf) < 5 || (size_t)(p[0] & 0xf) * 4 > len)
+			return false;
+		f->family = AF_INET;
+		f->src = p + 12;
+		f->dst = p + 16;
+		f->proto = p[9];
+		off = (size_t)(p[0] & 0xf) * 4;
+		first_frag = ((p[6] & 0x1f) | p[7]) == 0;
+	} else if (p[0] >> 4 == 6) {
+		uint8_t nh;
+
+		if (len < 40)
+			return false;
+		f->family = AF_INET6;
+		f->src = p + 8;
+		f->dst = p + 24;
+		nh = p[6];
+		off = 40;
+		/* hop-by-hop, routing, destination options, fragment */
+		while ((nh == 0 || nh == 43 || nh == 60 || nh == 44) && off + 8 <= len) {
+			if (nh == 44) {
+				first_frag = (((p[off + 2] << 8) | p[off + 3]) & 0xfff8) == 0;
+				nh = p[off];
+				off += 8;
+			} else {
+				uint8_t next = p[off];
+
+				off += ((size_t)p[off + 1] + 1) * 8;
+				nh = next;
+			}
+		}
+		f->proto = nh;
+	} else {
+		return false;
+	}
+	f->sport = f->dport = 0;
+	if (has_ports(f->proto) && first_frag && off + 4 <= len) {
+		f->sport = (uint16_t)(p[off] << 8 | p[off + 1]);
+		f->dport = (uint16_t)(p[off + 2] << 8 | p[off + 3]);
+	} else if ((f->proto == IPPROTO_ICMP || f->proto == IPPROTO_ICMPV6) && off + 2 <= len) {
+		/* RFC 4301 §4.4.1.1: ICMP type and code where the ports are */
+		f->sport = (uint16_t)(p[off] << 8 | p[off + 1]);
+		f->dport = f->sport;
+	}
+	return true;
+}
+
+static const struct kernel_policy *policy_lookup(const struct uesp *u, uint8_t dir,
+						 const struct flow *f)
+{
+	for (const struct uesp_policy *e = u->pol[dir]; e; e = e->next)
+		if (policy_match(&e->p, f))
+			return &e->p;
+	return NULL;
+}
+
+/* Inbound check (RFC 4301 §5.2): the inner packet must match an in or fwd policy of the SA. */
+static bool inbound_allowed(const struct uesp *u, uint32_t reqid, const struct flow *f)
+{
+	const struct kernel_policy *p = policy_lookup(u, KERNEL_DIR_IN, f);
+
+	if (p && p->reqid == reqid)
+		return true;
+	p = policy_lookup(u, KERNEL_DIR_FWD, f);
+	return p && p->reqid == reqid;
+}
+
+/* ---- netlink: routes and the rule ---- */
+
+static int nl_err(int e)
+{
+	switch (-e) {
+	case NLE_EXIST:
+		return -EEXIST;
+	case NLE_OBJ_NOTFOUND:
+		return -ENOENT;
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_PERM:
+		return -EPERM;
+	default:
+		return -EIO;
+	}
+}
+
+static int route_change(struct uesp *u, int family, const uint8_t *addr, uint8_t plen, bool add)
+{
+	struct rtnl_route *r = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct nl_addr *dst = nl_addr_build(family, addr, addr_len(family));
+	int rc;
+
+	if (!r || !nh || !dst) {
+		rtnl_route_put(r);
+		rtnl_route_nh_free(nh);
+		nl_addr_put(dst);
+		return -ENOMEM;
+	}
+	nl_addr_set_prefixlen(dst, plen);
+	rtnl_route_set_family(r, (uint8_t)family);
+	rtnl_route_set_table(r, u->opts->route_table);
+	rtnl_route_set_scope(r, RT_SCOPE_LINK);
+	rtnl_route_set_protocol(r, RTPROT_STATIC);
+	rc = rtnl_route_set_dst(r, dst);
+	nl_addr_put(dst);
+	rtnl_route_nh_set_ifindex(nh, u->ifindex);
+	rtnl_route_add_nexthop(r, nh);
+	if (!rc)
+		rc = add ? rtnl_route_add(u->nl, r, NLM_F_CREATE | NLM_F_REPLACE)
+			 : rtnl_route_delete(u->nl, r, 0);
+	rtnl_route_put(r);
+	return rc ? nl_err(rc) : 0;
+}
+
+/* `ip rule add not fwmark M lookup T prio T`: libnl has no setter for FIB_RULE_INVERT. */
+static int rule_change(struct uesp *u, int family, bool add)
+{
+	struct rtnl_rule *r = rtnl_rule_alloc();
+	struct nl_msg *msg = NULL;
+	struct fib_rule_hdr *frh;
+	int rc;
+
+	if (!r)
+		return -ENOMEM;
+	rtnl_rule_set_family(r, family);
+	rtnl_rule_set_prio(r, u->opts->route_table);
+	rtnl_rule_set_table(r, u->opts->route_table);
+	rtnl_rule_set_mark(r, u->opts->fwmark);
+	rtnl_rule_set_mask(r, 0xffffffffu);
+	rtnl_rule_set_action(r, FR_ACT_TO_TBL);
+	rc = add ? rtnl_rule_build_add_request(r, NLM_F_CREATE | NLM_F_EXCL, &msg)
+		 : rtnl_rule_build_delete_request(r, 0, &msg);
+	rtnl_rule_put(r);
+	if (rc < 0)
+		return nl_err(rc);
+	frh = nlmsg_data(nlmsg_hdr(msg));
+	frh->flags |= FIB_RULE_INVERT;
+	rc = nl_send_auto_complete(u->nl, msg);
+	nlmsg_free(msg);
+	if (rc >= 0)
+		rc = nl_wait_for_ack(u->nl);
+	if (rc < 0 && add && rc == -NLE_EXIST)
+		rc = 0; /* left by a previous run: the same rule */
+	return rc < 0 ? nl_err(rc) : 0;
+}
+
+/*
+ * Covers from..to (inclusive, n bytes, big-endian) with the fewest prefixes;
+ * calls fn for each. Returns the count, or -E2BIG beyond UESP_MAX_PREFIXES.
+ */
+static int range_prefixes(const uint8_t *from, const uint8_t *to, size_t n,
+			  void (*fn)(void *ctx, const uint8_t *addr, uint8_t plen), void *ctx)
+{
+	uint8_t cur[16];
+	int count = 0;
+
+	memcpy(cur, from, n);
+	for (;;) {
+		unsigned host = 0; /* trailing host bits of the block at cur */
+		uint8_t last[16];
+
+		/* the largest aligned block at cur that stays within to */
+		for (unsigned bits = 1; bits <= n * 8; bits++) {
+			size_t byte = n - 1 - (bits - 1) / 8;
+			unsigned bit = (bits - 1) % 8;
+			bool aligned = !(cur[byte] & (1u << bit));
+
+			if (!aligned)
+				break;
+			memcpy(last, cur, n);
+			for (unsigned b = 0; b < bits; b++)
+				last[n - 1 - b / 8] |= (uint8_t)(1u << (b % 8));
+			if (memcmp(last, to, n) > 0)
+				break;
+			host = bits;
+		}
+		if (++count > UESP_MAX_PREFIXES)
+			return -E2BIG;
+		fn(ctx, cur, (uint8_t)(n * 8 - host));
+		memcpy(last, cur, n);
+		for (unsigned b = 0; b < host; b++)
+			last[n - 1 - b / 8] |= (uint8_t)(1u << (b % 8));
+		if (!memcmp(last, to, n))
+			return count;
+		/* cur = last + 1 */
+		memcpy(cur, last, n);
+		for (size_t i = n; i-- > 0;)
+			if (++cur[i])
+				break;
+	}
+}
+
+struct route_walk {
+	struct uesp *u;
+	int family;
+	bool add;
+	int rc;
+};
+
+static void route_ref(void *ctx, const uint8_t *addr, uint8_t plen)
+{
+	struct route_walk *w = ctx;
+	struct uesp *u = w->u;
+	size_t n = addr_len(w->family);
+	struct uesp_route **pp, *r;
+
+	for (pp = &u->routes; *pp; pp = &(*pp)->next)
+		if ((*pp)->family == w->family && (*pp)->plen == plen &&
+		    !memcmp((*pp)->addr, addr, n))
+			break;
+	r = *pp;
+	if (w->add) {
+		if (r) {
+			r->refs++;
+			return;
+		}
+		r = calloc(1, sizeof(*r));
+		if (!r) {
+			w->rc = -ENOMEM;
+			return;
+		}
+		r->family = w->family;
+		memcpy(r->addr, addr, n);
+		r->plen = plen;
+		r->refs = 1;
+		int rc = route_change(u, w->family, addr, plen, true);
+		if (rc) {
+			char a[INET6_ADDRSTRLEN];
+
+			inet_ntop(w->family, addr, a, sizeof(a));
+			log_knl(LOG_WARNING, "uesp: route %s/%u via %s: %s", a, plen,
+				u->opts->tun_name, strerror(-rc));
+		}
+		r->next = u->routes;
+		u->routes = r;
+		return;
+	}
+	if (!r || --r->refs)
+		return;
+	*pp = r->next;
+	(void)!route_change(u, w->family, addr, plen, false);
+	free(r);
+}
+
+static int policy_routes(struct uesp *u, const struct kernel_policy *p, bool add)
+{
+	struct route_walk w = { u, p->dst.family, add, 0 };
+	int n;
+
+	if (p->dir != KERNEL_DIR_OUT)
+		return 0;
+	n = range_prefixes(p->dst.from, p->dst.to, addr_len(p->dst.family), route_ref, &w);
+	if (n == -E2BIG)
+		log_knl(LOG_WARNING, "uesp: a selector needs more than %d routes: not routed",
+			UESP_MAX_PREFIXES);
+	if (add && ((p->dst.family == AF_INET && !u->rule4) ||
+		    (p->dst.family == AF_INET6 && !u->rule6))) {
+		int rc = rule_change(u, p->dst.family, true);
+
+		if (rc)
+			log_knl(LOG_WARNING, "uesp: rule to table %u: %s", u->opts->route_table,
+				strerror(-rc));
+		else if (p->dst.family == AF_INET)
+			u->rule4 = true;
+		else
+			u->rule6 = true;
+	}
+	return w.rc;
+}
+
+/* ---- the packet path ---- */
+
+static void ss_set(struct sockaddr_storage *ss, int family, const uint8_t *addr, uint16_t port)
+{
+	memset(ss, 0, sizeof(*ss));
+	ss->ss_family = (sa_family_t)family;
+	if (family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		memcpy(&in->sin_addr, addr, 4);
+		in->sin_port = htons(port);
+	} else {
+		struct sockaddr_in6 *in = (struct sockaddr_in6 *)ss;
+
+		memcpy(&in->sin6_addr, addr, 16);
+		in->sin6_port = htons(port);
+	}
+}
+
+static ssize_t raw_send(struct uesp *u, const struct uesp_sa *sa, const uint8_t *pkt, size_t len)
+{
+	union {
+		struct cmsghdr align;
+		uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	} cbuf;
+	struct sockaddr_storage to = sa->dst;
+	struct iovec iov = { (void *)pkt, len };
+	struct msghdr msg = { .msg_name = &to, .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = cbuf.buf };
+	struct cmsghdr *c = (struct cmsghdr *)cbuf.buf;
+	int fd = sa->dst.ss_family == AF_INET ? u->raw4 : u->raw6;
+
+	memset(&cbuf, 0, sizeof(cbuf));
+	if (sa->dst.ss_family == AF_INET) {
+		struct in_pktinfo pi = { 0 };
+
+		((struct sockaddr_in *)&to)->sin_port = 0;
+		msg.msg_namelen = sizeof(struct sockaddr_in);
+		memcpy(&pi.ipi_spec_dst, ss_addr(&sa->src), 4);
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		msg.msg_controllen = CMSG_SPACE(sizeof(pi));
+	} else {
+		struct in6_pktinfo pi = { 0 };
+
+		((struct sockaddr_in6 *)&to)->sin6_port = 0;
+		msg.msg_namelen = sizeof(struct sockaddr_in6);
+		memcpy(&pi.ipi6_addr, ss_addr(&sa->src), 16);
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		msg.msg_controllen = CMSG_SPACE(sizeof(pi));
+	}
+	if (fd < 0)
+		return -1;
+	return sendmsg(fd, &msg, MSG_DONTWAIT);
+}
+
+/* Seals one cleartext packet for its SA; 0 and *sa_out, or a drop. */
+static int seal_one(struct uesp *u, const uint8_t *pkt, size_t len, uint8_t *out, size_t cap,
+		    size_t *out_len, struct uesp_sa **sa_out)
+{
+	const struct kernel_policy *p;
+	struct uesp_sa *sa;
+	struct flow f;
+	uint8_t nh;
+	size_t hl = 0;
+	int rc;
+
+	if (!flow_parse(pkt, len, &f))
+		return -EBADMSG;
+	p = policy_lookup(u, KERNEL_DIR_OUT, &f);
+	if (!p || !p->reqid || !(sa = out_sa_find(u, p->reqid)))
+		return -ENOENT;
+	if (sa->mode == KERNEL_MODE_TUNNEL) {
+		nh = f.family == AF_INET ? IPPROTO_IPIP : IPPROTO_IPV6;
+	} else {
+		/* transport mode: the payload after the IP header; the kernel writes the outer one */
+		if (f.family == AF_INET) {
+			hl = (size_t)(pkt[0] & 0xf) * 4;
+		} else {
+			if (pkt[6] != f.proto)
+				return -EBADMSG; /* extension headers in transport mode: not supported */
+			hl = 40;
+		}
+		nh = f.proto;
+	}
+	rc = esp_seal(sa->esp, pkt + hl, len - hl, nh, out, cap, out_len);
+	if (rc)
+		return rc;
+	*sa_out = sa;
+	return 0;
+}
+
+/* ---- checksums (RFC 1071), summed in host order: the folded sum is stored with memcpy ---- */
+
+static uint64_t csum_add(uint64_t sum, const uint8_t *p, size_t n)
+{
+	while (n >= 4) {
+		uint32_t w;
+
+		memcpy(&w, p, 4);
+		sum += w;
+		p += 4;
+		n -= 4;
+	}
+	if (n >= 2) {
+		uint16_t w;
+
+		memcpy(&w, p, 2);
+		sum += w;
+		p += 2;
+		n -= 2;
+	}
+	if (n) {
+		uint8_t last[2] = { p[0], 0 };
+		uint16_t w;
+
+		memcpy(&w, last, 2);
+		sum += w;
+	}
+	return sum;
+}
+
+static uint16_t csum_fold(uint64_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void put16(uint8_t *p, uint16_t host_order_sum)
+{
+	memcpy(p, &host_order_sum, 2);
+}
+
+/* TCP/UDP pseudo-header sum (RFC 793, RFC 8200 §8.1) for l4_len bytes of proto */
+static uint64_t pseudo_sum(const uint8_t *ip, bool v6, uint8_t proto, size_t l4_len)
+{
+	uint8_t tail[8] = { 0, 0, (uint8_t)(l4_len >> 24), (uint8_t)(l4_len >> 16),
+			    (uint8_t)(l4_len >> 8), (uint8_t)l4_len, 0, proto };
+	uint64_t sum = v6 ? csum_add(0, ip + 8, 32) : csum_add(0, ip + 12, 8);
+
+	return csum_add(sum, v6 ? tail : tail + 4, v6 ? 8 : 4);
+}
+
+/* ---- the outbound path: TUN -> ESP ---- */
+
+struct out_batch {
+	struct uesp_dgram d[UESP_BATCH];
+	size_t n;
+	uint64_t now;
+};
+
+static void out_flush(struct uesp *u, struct out_batch *b)
+{
+	size_t sent;
+
+	if (!b->n)
+		return;
+	sent = u->udp_out ? u->udp_out(u->udp_ctx, b->d, b->n) : 0;
+	u->st.esp_tx += sent;
+	u->st.tx_errors += b->n - sent;
+	b->n = 0;
+}
+
+/* Seals one cleartext packet and queues (ESP in UDP) or sends (raw ESP) it. */
+static void out_one(struct uesp *u, struct out_batch *b, const uint8_t *pkt, size_t len)
+{
+	uint8_t *out;
+	size_t out_len;
+	struct uesp_sa *sa;
+	int rc;
+
+	if (b->n == UESP_BATCH)
+		out_flush(u, b);
+	out = u->tx + b->n * u->buf_len;
+	rc = seal_one(u, pkt, len, out, u->buf_len, &out_len, &sa);
+	if (rc) {
+		if (rc == -ENOENT || rc == -EBADMSG)
+			u->st.no_policy++;
+		else
+			u->st.tx_errors++; /* sequence numbers exhausted, too large */
+		return;
+	}
+	esp_sa_touch(sa->esp, b->now);
+	if (!sa->encap) {
+		if (raw_send(u, sa, out, out_len) < 0)
+			u->st.tx_errors++;
+		else
+			u->st.esp_tx++;
+		return;
+	}
+	b->d[b->n++] = (struct uesp_dgram){ out, out_len, &sa->src, &sa->dst };
+}
+
+/*
+ * A TCP super-packet the kernel handed over unsegmented (TSO on the TUN
+ * device): cut into gso_size segments as a NIC would, each with its own IP
+ * length, ID (IPv4), sequence number, flags and checksums.
+ */
+static void out_tso(struct uesp *u, struct out_batch *b, const uint8_t *pkt, size_t len,
+		    const struct virtio_net_hdr *vh)
+{
+	bool v6 = pkt[0] >> 4 == 6;
+	size_t iphl = v6 ? 40 : (size_t)(pkt[0] & 0xf) * 4, tcphl, hl, payload, mss = vh->gso_size;
+	uint32_t seq0;
+	uint16_t id0;
+	uint8_t *seg = u->seg;
+
+	if (len < iphl + 20 || pkt[v6 ? 6 : 9] != IPPROTO_TCP || !mss) {
+		u->st.no_policy++;
+		return;
+	}
+	tcphl = (size_t)(pkt[iphl + 12] >> 4) * 4;
+	hl = iphl + tcphl;
+	if (tcphl < 20 || hl > len || hl + mss > u->opts->mtu) {
+		u->st.no_policy++;
+		return;
+	}
+	payload = len - hl;
+	seq0 = (uint32_t)pkt[iphl + 4] << 24 | (uint32_t)pkt[iphl + 5] << 16 |
+	       (uint32_t)pkt[iphl + 6] << 8 | pkt[iphl + 7];
+	id0 = (uint16_t)(pkt[4] << 8 | pkt[5]);
+	for (size_t off = 0, i = 0; off < payload; off += mss, i++) {
+		size_t n = payload - off < mss ? payload - off : mss;
+		uint8_t *tcp = seg + iphl;
+		uint32_t seq = seq0 + (uint32_t)off;
+
+		memcpy(seg, pkt, hl);
+		memcpy(seg + hl, pkt + hl + off, n);
+		if (v6) {
+			seg[4] = (uint8_t)((tcphl + n) >> 8);
+			seg[5] = (uint8_t)(tcphl + n);
+		} else {
+			uint16_t id = (uint16_t)(id0 + i);
+
+			seg[2] = (uint8_t)((hl + n) >> 8);
+			seg[3] = (uint8_t)(hl + n);
+			seg[4] = (uint8_t)(id >> 8);
+			seg[5] = (uint8_t)id;
+			seg[10] = seg[11] = 0;
+			put16(seg + 10, csum_fold(csum_add(0, seg, iphl)));
+		}
+		tcp[4] = (uint8_t)(seq >> 24);
+		tcp[5] = (uint8_t)(seq >> 16);
+		tcp[6] = (uint8_t)(seq >> 8);
+		tcp[7] = (uint8_t)seq;
+		if (off + n < payload)
+			tcp[13] &= (uint8_t)~0x09; /* FIN and PSH only on the last segment */
+		if (i)
+			tcp[13] &= (uint8_t)~0x80; /* CWR only on the first */
+		tcp[16] = tcp[17] = 0;
+		put16(tcp + 16, csum_fold(csum_add(pseudo_sum(seg, v6, IPPROTO_TCP, tcphl + n), tcp,
+						   tcphl + n)));
+		out_one(u, b, seg, hl + n);
+	}
+}
+
+static void tun_read(struct uesp *u)
+{
+	struct out_batch b = { .n = 0, .now = now_sec() };
+
+	for (int i = 0; i < UESP_BATCH; i++) {
+		ssize_t got = read(u->tun_fd, u->rx, u->rx_len);
+		struct virtio_net_hdr vh;
+		uint8_t *pkt = u->rx + sizeof(vh);
+		size_t len;
+
+		if (got <= (ssize_t)sizeof(vh))
+			break;
+		len = (size_t)got - sizeof(vh);
+		memcpy(&vh, u->rx, sizeof(vh));
+		u->st.tun_rx++;
+		if ((vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) == VIRTIO_NET_HDR_GSO_TCPV4 ||
+		    (vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) == VIRTIO_NET_HDR_GSO_TCPV6) {
+			out_tso(u, &b, pkt, len, &vh);
+			continue;
+		}
+		if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+			u->st.no_policy++;
+			continue;
+		}
+		if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+			/* checksum offload: the kernel left the pseudo-header sum in the field */
+			if ((size_t)vh.csum_start + vh.csum_offset + 2 > len) {
+				u->st.no_policy++;
+				continue;
+			}
+			put16(pkt + vh.csum_start + vh.csum_offset,
+			      csum_fold(csum_add(0, pkt + vh.csum_start, len - vh.csum_start)));
+		}
+		out_one(u, &b, pkt, len);
+	}
+	out_flush(u, &b);
+}
+
+static int tun_ready(int32_t fd, int32_t revents, void *data)
+{
+	struct uesp *u = data;
+
+	(void)fd;
+	if (revents & POLLIN)
+		tun_read(u);
+	return 0;
+}
+
+/* An IPv4 or IPv6 header for a decrypted transport-mode payload, written in front of it. */
+static size_t transport_header(uint8_t *hdr_end, const struct uesp_sa *sa, uint8_t proto,
+			       size_t payload_len)
+{
+	if (sa->dst.ss_family == AF_INET) {
+		uint8_t *h = hdr_end - 20;
+		uint32_t sum = 0;
+		size_t total = payload_len + 20;
+
+		memset(h, 0, 20);
+		h[0] = 0x45;
+		h[2] = (uint8_t)(total >> 8);
+		h[3] = (uint8_t)total;
+		h[8] = 64;
+		h[9] = proto;
+		memcpy(h + 12, ss_addr(&sa->src), 4);
+		memcpy(h + 16, ss_addr(&sa->dst), 4);
+		for (int i = 0; i < 20; i += 2)
+			sum += (uint32_t)(h[i] << 8 | h[i + 1]);
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		h[10] = (uint8_t)(~sum >> 8);
+		h[11] = (uint8_t)~sum;
+		return 20;
+	}
+	uint8_t *h = hdr_end - 40;
+
+	memset(h, 0, 40);
+	h[0] = 0x60;
+	h[4] = (uint8_t)(payload_len >> 8);
+	h[5] = (uint8_t)payload_len;
+	h[6] = proto;
+	h[7] = 64;
+	memcpy(h + 8, ss_addr(&sa->src), 16);
+	memcpy(h + 24, ss_addr(&sa->dst), 16);
+	return 40;
+}
+
+/* ---- the inbound path: ESP -> TUN, TCP segments coalesced (GRO) ---- */
+
+/* Writes one packet to the TUN device; pkt must have the virtio header's room in front. */
+static void tun_write(struct uesp *u, uint8_t *pkt, size_t len, const struct virtio_net_hdr *vh)
+{
+	pkt -= sizeof(*vh);
+	memcpy(pkt, vh, sizeof(*vh));
+	if (write(u->tun_fd, pkt, len + sizeof(*vh)) != (ssize_t)(len + sizeof(*vh)))
+		u->st.tx_errors++;
+	else
+		u->st.tun_tx++;
+}
+
+/* Decrypted packets were authenticated by the ICV: the kernel need not verify checksums. */
+static void write_plain(struct uesp *u, uint8_t *pkt, size_t len)
+{
+	const struct virtio_net_hdr vh = { .flags = VIRTIO_NET_HDR_F_DATA_VALID,
+					   .gso_type = VIRTIO_NET_HDR_GSO_NONE };
+
+	tun_write(u, pkt, len, &vh);
+}
+
+/* The TCP header offsets of a packet GRO may take (plain ACK/PSH data), or false. */
+static bool gro_eligible(const uint8_t *p, size_t len, size_t *iphl, size_t *tcphl)
+{
+	bool v6 = p[0] >> 4 == 6;
+
+	*iphl = v6 ? 40 : 20;
+	if (v6 ? p[6] != IPPROTO_TCP : (p[0] != 0x45 || p[9] != IPPROTO_TCP || (p[6] & 0x3f) || p[7]))
+		return false; /* IPv4 options, fragments, extension headers */
+	if (len < *iphl + 20)
+		return false;
+	*tcphl = (size_t)(p[*iphl + 12] >> 4) * 4;
+	if (*tcphl < 20 || *iphl + *tcphl >= len)
+		return false; /* no payload: nothing to coalesce */
+	return (p[*iphl + 13] & (uint8_t)~0x18) == 0; /* ACK and PSH only */
+}
+
+static void gro_flush(struct uesp *u)
+{
+	struct uesp_gro *g = &u->gro;
+	uint8_t *p = g->buf + OPEN_HEADROOM;
+	bool v6 = p[0] >> 4 == 6;
+	size_t tcp_len = g->len - g->iphl;
+	struct virtio_net_hdr vh = { 0 };
+
+	if (!g->segs)
+		return;
+	if (g->segs == 1) {
+		write_plain(u, p, g->len);
+		g->segs = 0;
+		return;
+	}
+	if (v6) {
+		p[4] = (uint8_t)(tcp_len >> 8);
+		p[5] = (uint8_t)tcp_len;
+	} else {
+		p[2] = (uint8_t)(g->len >> 8);
+		p[3] = (uint8_t)g->len;
+		p[10] = p[11] = 0;
+		put16(p + 10, csum_fold(csum_add(0, p, 20)));
+	}
+	/* checksum offload: the pseudo-header sum, not complemented; the kernel completes it per segment */
+	put16(p + g->iphl + 16, (uint16_t)~csum_fold(pseudo_sum(p, v6, IPPROTO_TCP, tcp_len)));
+	vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh.gso_type = v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+	vh.hdr_len = (uint16_t)g->hl;
+	vh.gso_size = (uint16_t)g->gso_size;
+	vh.csum_start = (uint16_t)g->iphl;
+	vh.csum_offset = 16;
+	tun_write(u, p, g->len, &vh);
+	u->st.tun_gro += g->segs;
+	g->segs = 0;
+}
+
+static void gro_job(void *data)
+{
+	struct uesp *u = data;
+
+	u->gro.job = false;
+	gro_flush(u);
+}
+
+/* Whether pkt continues the pending super-packet: same headers, the next sequence number. */
+static bool gro_append(struct uesp *u, const uint8_t *pkt, size_t len, size_t iphl, size_t tcphl)
+{
+	struct uesp_gro *g = &u->gro;
+	const uint8_t *q = g->buf + OPEN_HEADROOM, *t = pkt + iphl, *qt = q + iphl;
+	size_t n = len - iphl - tcphl;
+	uint32_t seq = (uint32_t)t[4] << 24 | (uint32_t)t[5] << 16 | (uint32_t)t[6] << 8 | t[7];
+
+	if (!g->segs || g->closed || iphl != g->iphl || iphl + tcphl != g->hl || seq != g->next_seq ||
+	    n > g->gso_size || g->len + n > 65535)
+		return false;
+	if (iphl == 20 ? memcmp(pkt, q, 2) || memcmp(pkt + 6, q + 6, 4) || memcmp(pkt + 12, q + 12, 8)
+		       : memcmp(pkt, q, 4) || memcmp(pkt + 6, q + 6, 34))
+		return false; /* version, TOS/ECN, DF, TTL, protocol, addresses */
+	if (memcmp(t, qt, 4) || memcmp(t + 8, qt + 8, 5) || memcmp(t + 14, qt + 14, 2) ||
+	    memcmp(t + 20, qt + 20, tcphl - 20) || (t[13] & ~0x08) != (qt[13] & ~0x08))
+		return false; /* ports, ACK number, offset, window, options, flags but PSH */
+	memcpy(g->buf + OPEN_HEADROOM + g->len, pkt + iphl + tcphl, n);
+	g->len += n;
+	g->segs++;
+	g->next_seq += (uint32_t)n;
+	if (n < g->gso_size)
+		g->closed = true; /* only the last segment may be short */
+	if (t[13] & 0x08) {
+		g->buf[OPEN_HEADROOM + iphl + 13] |= 0x08;
+		g->closed = true;
+	}
+	return true;
+}
+
+/* Hands a decrypted packet to the TUN device, coalescing a TCP flow's segments per batch. */
+static void deliver(struct uesp *u, uint8_t *pkt, size_t len)
+{
+	struct uesp_gro *g = &u->gro;
+	size_t iphl, tcphl;
+	const uint8_t *t;
+
+	if (!gro_eligible(pkt, len, &iphl, &tcphl)) {
+		gro_flush(u);
+		write_plain(u, pkt, len);
+		return;
+	}
+	if (gro_append(u, pkt, len, iphl, tcphl))
+		return;
+	gro_flush(u);
+	t = pkt + iphl;
+	memcpy(g->buf + OPEN_HEADROOM, pkt, len);
+	g->len = len;
+	g->iphl = iphl;
+	g->hl = iphl + tcphl;
+	g->gso_size = len - g->hl;
+	g->segs = 1;
+	g->closed = (t[13] & 0x08) != 0;
+	g->next_seq = ((uint32_t)t[4] << 24 | (uint32_t)t[5] << 16 | (uint32_t)t[6] << 8 | t[7]) +
+		      (uint32_t)g->gso_size;
+	/* flushed once this loop iteration's packets are in */
+	if (!g->job && qb_loop_job_add(u->loop, QB_LOOP_HIGH, u, gro_job) == 0)
+		g->job = true;
+	else if (!g->job)
+		gro_flush(u);
+}
+
+static void esp_in(struct uesp *u, const uint8_t *pkt, size_t len,
+		   const struct sockaddr_storage *src, const struct sockaddr_storage *dst)
+{
+	struct uesp_sa *sa;
+	size_t inner_len;
+	uint8_t nh, *inner = u->open_buf + OPEN_HEADROOM;
+	struct flow f;
+	int rc;
+
+	(void)src;
+	u->st.esp_rx++;
+	sa = in_sa_find(u, esp_pkt_spi(pkt, len));
+	if (!sa || !sa->inbound || !kernel_ipsec_addr_equal(&sa->dst, dst)) {
+		u->st.no_sa++;
+		return;
+	}
+	rc = esp_open(sa->esp, pkt, len, inner, u->buf_len, &inner_len, &nh);
+	if (rc) {
+		u->st.esp_drops++;
+		return;
+	}
+	esp_sa_touch(sa->esp, now_sec());
+	if (sa->mode == KERNEL_MODE_TRANSPORT) {
+		size_t hl = transport_header(inner, sa, nh, inner_len);
+
+		inner -= hl;
+		inner_len += hl;
+	} else if (nh != IPPROTO_IPIP && nh != IPPROTO_IPV6) {
+		u->st.bad_inner++; /* RFC 4303 §2.6: 59 (dummy) and others are dropped */
+		return;
+	}
+	if (!flow_parse(inner, inner_len, &f) || !inbound_allowed(u, sa->reqid, &f)) {
+		u->st.bad_inner++;
+		return;
+	}
+	deliver(u, inner, inner_len);
+}
+
+void kernel_uesp_input(struct kernel_ipsec *k, const uint8_t *pkt, size_t len,
+		       const struct sockaddr_storage *src, const struct sockaddr_storage *dst)
+{
+	struct uesp *u = uesp_of(k);
+
+	if (!u || !pkt || !src || !dst)
+		return;
+	esp_in(u, pkt, len, src, dst);
+}
+
+static void raw_read(struct uesp *u, int fd, int family)
+{
+	for (int i = 0; i < UESP_BATCH; i++) {
+		union {
+			struct cmsghdr align;
+			uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		} cbuf;
+		struct sockaddr_storage from, to;
+		struct iovec iov = { u->rx, u->rx_len };
+		struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof(from),
+				      .msg_iov = &iov, .msg_iovlen = 1,
+				      .msg_control = cbuf.buf, .msg_controllen = sizeof(cbuf) };
+		ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT);
+		const uint8_t *pkt = u->rx;
+		size_t len;
+
+		if (n <= 0)
+			return;
+		len = (size_t)n;
+		if (family == AF_INET) {
+			/* raw IPv4 sockets hand over the IP header */
+			size_t hl;
+
+			if (len < 20 || (hl = (size_t)(pkt[0] & 0xf) * 4) < 20 || hl > len)
+				continue;
+			ss_set(&to, AF_INET, pkt + 16, 0);
+			pkt += hl;
+			len -= hl;
+		} else {
+			struct cmsghdr *c;
+
+			memset(&to, 0, sizeof(to));
+			for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+				if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+					struct in6_pktinfo pi;
+
+					memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+					ss_set(&to, AF_INET6, (uint8_t *)&pi.ipi6_addr, 0);
+				}
+			if (to.ss_family != AF_INET6)
+				continue;
+		}
+		esp_in(u, pkt, len, &from, &to);
+	}
+}
+
+static int raw4_ready(int32_t fd, int32_t revents, void *data)
+{
+	(void)revents;
+	raw_read(data, fd, AF_INET);
+	return 0;
+}
+
+static int raw6_ready(int32_t fd, int32_t revents, void *data)
+{
+	(void)revents;
+	raw_read(data, fd, AF_INET6);
+	return 0;
+}
+
+/* ---- setup ---- */
+
+static int tun_open(struct uesp *u)
+{
+	struct ifreq ifr;
+	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC), s, rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	/* the virtio header carries checksum and segmentation offloads both ways */
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_VNET_HDR;
+	strncpy(ifr.ifr_name, u->opts->tun_name, IFNAMSIZ - 1);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0 ||
+	    ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	u->tun_fd = fd;
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	ifr.ifr_mtu = (int)u->opts->mtu;
+	if (ioctl(s, SIOCSIFMTU, &ifr) < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		rc = -errno;
+	if (!rc) {
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0 || ioctl(s, SIOCGIFINDEX, &ifr) < 0)
+			rc = -errno;
+		else
+			u->ifindex = ifr.ifr_ifindex;
+	}
+	close(s);
+	return rc;
+}
+
+static int raw_open(int family, uint32_t mark)
+{
+	int one = 1, size = 4 << 20;
+	int fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ESP);
+
+	if (fd < 0)
+		return -errno;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		(void)!setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) < 0 ||
+	    (family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one)) < 0)) {
+		int rc = -errno;
+
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+static void uesp_destroy(void *priv)
+{
+	struct uesp *u = priv;
+
+	if (!u)
+		return;
+	for (int d = 0; d < 3; d++)
+		while (u->pol[d]) {
+			struct uesp_policy *e = u->pol[d];
+
+			u->pol[d] = e->next;
+			(void)!policy_routes(u, &e->p, false);
+			free(e);
+		}
+	if (u->nl) {
+		if (u->rule4)
+			(void)!rule_change(u, AF_INET, false);
+		if (u->rule6)
+			(void)!rule_change(u, AF_INET6, false);
+	}
+	for (size_t b = 0; b < SA_BUCKETS; b++) {
+		while (u->in_sas[b]) {
+			struct uesp_sa *s = u->in_sas[b];
+
+			u->in_sas[b] = s->next;
+			sa_free(s);
+		}
+		while (u->out_sas[b]) {
+			struct uesp_sa *s = u->out_sas[b];
+
+			u->out_sas[b] = s->next;
+			sa_free(s);
+		}
+	}
+	if (u->loop) {
+		if (u->gro.job)
+			qb_loop_job_del(u->loop, QB_LOOP_HIGH, u, gro_job);
+		if (u->tun_fd >= 0)
+			qb_loop_poll_del(u->loop, u->tun_fd);
+		if (u->raw4 >= 0)
+			qb_loop_poll_del(u->loop, u->raw4);
+		if (u->raw6 >= 0)
+			qb_loop_poll_del(u->loop, u->raw6);
+	}
+	if (u->tun_fd >= 0)
+		close(u->tun_fd);
+	if (u->raw4 >= 0)
+		close(u->raw4);
+	if (u->raw6 >= 0)
+		close(u->raw6);
+	if (u->nl)
+		nl_socket_free(u->nl);
+	if (u->book)
+		kernel_null_ops.destroy(u->book);
+	free(u->rx);
+	free(u->seg);
+	free(u->tx);
+	free(u->open_buf);
+	free(u->gro.buf);
+	free(u);
+}
+
+static int uesp_create(struct kernel_ipsec *k, qb_loop_t *loop, void **priv)
+{
+	struct uesp *u = calloc(1, sizeof(*u));
+	int rc;
+
+	if (!u)
+		return -ENOMEM;
+	u->k = k;
+	u->opts = kernel_ipsec_opts(k);
+	u->tun_fd = u->raw4 = u->raw6 = -1;
+	u->buf_len = u->opts->mtu + ESP_OVERHEAD_MAX + 64;
+	u->rx_len = sizeof(struct virtio_net_hdr) + 65535;
+	u->rx = malloc(u->rx_len);
+	u->seg = malloc(u->opts->mtu);
+	u->tx = malloc(u->buf_len * UESP_BATCH);
+	u->open_buf = malloc(u->buf_len + OPEN_HEADROOM);
+	u->gro.buf = malloc(OPEN_HEADROOM + 65535);
+	if (!u->rx || !u->seg || !u->tx || !u->open_buf || !u->gro.buf) {
+		uesp_destroy(u);
+		return -ENOMEM;
+	}
+	rc = kernel_null_ops.create(k, loop, &u->book);
+	if (rc) {
+		u->book = NULL;
+		uesp_destroy(u);
+		return rc;
+	}
+	rc = tun_open(u);
+	if (rc) {
+		log_knl(LOG_ERR, "uesp: TUN device %s: %s", u->opts->tun_name, strerror(-rc));
+		goto fail;
+	}
+	u->nl = nl_socket_alloc();
+	if (!u->nl || nl_connect(u->nl, NETLINK_ROUTE) < 0) {
+		rc = -EIO;
+		log_knl(LOG_ERR, "uesp: rtnetlink socket failed");
+		goto fail;
+	}
+	u->raw4 = raw_open(AF_INET, u->opts->fwmark);
+	u->raw6 = raw_open(AF_INET6, u->opts->fwmark);
+	if (u->raw4 < 0 || u->raw6 < 0)
+		log_knl(LOG_WARNING, "uesp: raw ESP socket: %s; only ESP in UDP will work",
+			strerror(-(u->raw4 < 0 ? u->raw4 : u->raw6)));
+	u->loop = loop;
+	rc = qb_loop_poll_add(loop, QB_LOOP_HIGH, u->tun_fd, POLLIN, u, tun_ready);
+	if (!rc && u->raw4 >= 0)
+		rc = qb_loop_poll_add(loop, QB_LOOP_HIGH, u->raw4, POLLIN, u, raw4_ready);
+	if (!rc && u->raw6 >= 0)
+		rc = qb_loop_poll_add(loop, QB_LOOP_HIGH, u->raw6, POLLIN, u, raw6_ready);
+	if (rc) {
+		rc = rc < 0 ? rc : -EIO;
+		goto fail;
+	}
+	log_knl(LOG_INFO, "uesp: TUN device %s (index %d, MTU %u), routes in table %u, mark 0x%x",
+		u->opts->tun_name, u->ifindex, u->opts->mtu, u->opts->route_table,
+		u->opts->fwmark);
+	*priv = u;
+	return 0;
+fail:
+	uesp_destroy(u);
+	return rc;
+}
+
+/* ---- kernel_ops ---- */
+
+static int uesp_alloc_spi(void *priv, const struct sockaddr_storage *src,
+			  const struct sockaddr_storage *dst, uint8_t protocol, uint32_t *spi)
+{
+	struct uesp *u = priv;
+
+	return kernel_null_ops.alloc_spi(u->book, src, dst, protocol, spi);
+}
+
+static int uesp_add_sa(void *priv, const struct kernel_sa *sa)
+{
+	struct uesp *u = priv;
+	struct esp_params ep = {
+		.spi = sa->spi,
+		.inbound = sa->inbound,
+		.encr_id = sa->encr_id,
+		.encr_key_bits = sa->encr_key_bits,
+		.integ_id = sa->integ_id,
+		.encr_key = &sa->encr_key,
+		.integ_key = &sa->integ_key,
+		.esn = sa->esn,
+		.replay_window = sa->replay_window,
+		.node_id = u->opts->node_id,
+	};
+	struct uesp_sa *s = calloc(1, sizeof(*s));
+	int rc;
+
+	if (!s)
+		return -ENOMEM;
+	rc = esp_sa_new(&s->esp, &ep);
+	if (!rc)
+		rc = kernel_null_ops.add_sa(u->book, sa);
+	if (rc) {
+		sa_free(s);
+		return rc;
+	}
+	s->spi = sa->spi;
+	s->reqid = sa->reqid;
+	s->inbound = sa->inbound;
+	s->encap = sa->encap;
+	s->mode = sa->mode;
+	s->src = sa->src;
+	s->dst = sa->dst;
+	s->added = ++u->install_seq;
+	if (sa->inbound) {
+		s->next = u->in_sas[bucket(s->spi)];
+		u->in_sas[bucket(s->spi)] = s;
+	} else {
+		s->next = u->out_sas[bucket(s->reqid)];
+		u->out_sas[bucket(s->reqid)] = s;
+	}
+	u->n_sas++;
+	return 0;
+}
+
+static int uesp_update_sa(void *priv, uint32_t spi, uint8_t protocol,
+			  const struct sockaddr_storage *dst_old, const struct sockaddr_storage *src,
+			  const struct sockaddr_storage *dst, bool encap)
+{
+	struct uesp *u = priv;
+	struct uesp_sa **pp = sa_slot(u, spi, dst_old);
+	int rc = kernel_null_ops.update_sa(u->book, spi, protocol, dst_old, src, dst, encap);
+
+	if (rc)
+		return rc;
+	if (pp) {
+		(*pp)->src = *src;
+		(*pp)->dst = *dst;
+		(*pp)->encap = encap;
+	}
+	return 0;
+}
+
+static int uesp_query_sa(void *priv, uint32_t spi, uint8_t protocol,
+			 const struct sockaddr_storage *dst, struct kernel_sa_state *st)
+{
+	struct uesp *u = priv;
+	struct uesp_sa **pp;
+	int rc = kernel_null_ops.query_sa(u->book, spi, protocol, dst, st);
+
+	if (rc)
+		return rc;
+	pp = sa_slot(u, spi, dst);
+	if (pp)
+		esp_sa_state((*pp)->esp, st);
+	return 0;
+}
+
+static int uesp_set_seq(void *priv, uint32_t spi, uint8_t protocol,
+			const struct sockaddr_storage *dst, uint64_t seq_out)
+{
+	struct uesp *u = priv;
+	struct uesp_sa **pp = sa_slot(u, spi, dst);
+	int rc;
+
+	if (!pp)
+		return -ENOENT;
+	rc = esp_sa_set_seq((*pp)->esp, seq_out);
+	if (!rc)
+		(void)!kernel_null_ops.set_seq(u->book, spi, protocol, dst, seq_out);
+	return rc;
+}
+
+static int uesp_set_replay(void *priv, uint32_t spi, uint8_t protocol,
+			   const struct sockaddr_storage *dst, const struct kernel_sa_state *st)
+{
+	struct uesp *u = priv;
+	struct uesp_sa **pp = sa_slot(u, spi, dst);
+	int rc;
+
+	if (!pp)
+		return -ENOENT;
+	rc = esp_sa_set_replay((*pp)->esp, st);
+	if (!rc)
+		(void)!kernel_null_ops.set_replay(u->book, spi, protocol, dst, st);
+	return rc;
+}
+
+static int uesp_del_sa(void *priv, uint32_t spi, uint8_t protocol,
+		       const struct sockaddr_storage *dst)
+{
+	struct uesp *u = priv;
+	struct uesp_sa **pp;
+	int rc = kernel_null_ops.del_sa(u->book, spi, protocol, dst);
+
+	if (rc)
+		return rc;
+	pp = sa_slot(u, spi, dst);
+	if (pp) {
+		struct uesp_sa *s = *pp;
+
+		*pp = s->next;
+		sa_free(s);
+		u->n_sas--;
+	}
+	return 0;
+}
+
+static int uesp_add_policy(void *priv, const struct kernel_policy *p)
+{
+	struct uesp *u = priv;
+	struct uesp_policy *e = calloc(1, sizeof(*e)), **pp;
+	int rc;
+
+	if (!e)
+		return -ENOMEM;
+	rc = kernel_null_ops.add_policy(u->book, p);
+	if (rc) {
+		free(e);
+		return rc;
+	}
+	e->p = *p;
+	/* lower priority value wins; among equals the older stays first */
+	for (pp = &u->pol[p->dir]; *pp && (*pp)->p.priority <= p->priority; pp = &(*pp)->next)
+		;
+	e->next = *pp;
+	*pp = e;
+	rc = policy_routes(u, p, true);
+	if (rc) {
+		*pp = e->next;
+		(void)!policy_routes(u, p, false);
+		(void)!kernel_null_ops.del_policy(u->book, p);
+		free(e);
+	}
+	return rc;
+}
+
+static bool ts_equal(const struct kernel_ts *a, const struct kernel_ts *b)
+{
+	size_t n = addr_len(a->family);
+
+	return a->family == b->family && !memcmp(a->from, b->from, n) &&
+	       !memcmp(a->to, b->to, n) && a->proto == b->proto &&
+	       a->port_from == b->port_from && a->port_to == b->port_to;
+}
+
+static int uesp_del_policy(void *priv, const struct kernel_policy *p)
+{
+	struct uesp *u = priv;
+	int rc = kernel_null_ops.del_policy(u->book, p);
+
+	if (rc)
+		return rc;
+	for (struct uesp_policy **pp = &u->pol[p->dir]; *pp; pp = &(*pp)->next) {
+		struct uesp_policy *e = *pp;
+
+		if (ts_equal(&e->p.src, &p->src) && ts_equal(&e->p.dst, &p->dst)) {
+			*pp = e->next;
+			(void)!policy_routes(u, &e->p, false);
+			free(e);
+			break;
+		}
+	}
+	return 0;
+}
+
+static size_t uesp_sa_count(const void *priv)
+{
+	const struct uesp *u = priv;
+
+	return kernel_null_ops.sa_count(u->book);
+}
+
+static size_t uesp_policy_count(const void *priv)
+{
+	const struct uesp *u = priv;
+
+	return kernel_null_ops.policy_count(u->book);
+}
+
+const struct kernel_ops kernel_uesp_ops = {
+	.name = "uesp",
+	.needs_loop = true,
+	.create = uesp_create,
+	.destroy = uesp_destroy,
+	.alloc_spi = uesp_alloc_spi,
+	.add_sa = uesp_add_sa,
+	.update_sa = uesp_update_sa,
+	.query_sa = uesp_query_sa,
+	.set_seq = uesp_set_seq,
+	.set_replay = uesp_set_replay,
+	.del_sa = uesp_del_sa,
+	.add_policy = uesp_add_policy,
+	.del_policy = uesp_del_policy,
+	.sa_count = uesp_sa_count,
+	.policy_count = uesp_policy_count,
+};
+
+int kernel_uesp_set_udp_output(struct kernel_ipsec *k, uesp_udp_out_fn fn, void *ctx)
+{
+	struct uesp *u = uesp_of(k);
+
+	if (!u)
+		return -EINVAL;
+	u->udp_out = fn;
+	u->udp_ctx = ctx;
+	return 0;
+}
+
+int kernel_uesp_stats(const struct kernel_ipsec *k, struct uesp_stats *st)
+{
+	const struct uesp *u = uesp_of(k);
+
+	if (!u || !st)
+		return -EINVAL;
+	*st = u->st;
+	return 0;
+}
+
+int kernel_uesp_tun(const struct kernel_ipsec *k, const char **name, int *ifindex)
+{
+	const struct uesp *u = uesp_of(k);
+
+	if (!u)
+		return -EINVAL;
+	if (name)
+		*name = u->opts->tun_name;
+	if (ifindex)
+		*ifindex = u->ifindex;
+	return 0;
+}
