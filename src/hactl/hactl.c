@@ -272,7 +272,42 @@ static int cmd_stats(const struct hactl *h, const struct hactl_cmd *cmd, int arg
 	return simple(h, cmd, argc, argv, hactl_print_stats);
 }
 
-/* segments, handback, resync: forwarded, the result printed as JSON */
+static int cmd_segments(const struct hactl *h, const struct hactl_cmd *cmd, int argc, char **argv)
+{
+	return simple(h, cmd, argc, argv, hactl_print_segments);
+}
+
+static int cmd_segment(const struct hactl *h0, const struct hactl_cmd *cmd, int argc, char **argv)
+{
+	struct hactl h = *h0;
+	const char *pos[2];
+	struct json_object *args;
+	char *end;
+	long seg;
+	int n_pos, ec;
+
+	if (parse_args(&h, cmd, argc, argv, NULL, 0, pos, 2, &n_pos, &ec))
+		return ec;
+	if (n_pos != 2 || (strcmp(pos[0], "activate") && strcmp(pos[0], "deactivate"))) {
+		fprintf(stderr, "hactl segment: activate or deactivate, and a segment number\n");
+		usage_of(stderr, cmd);
+		return 1;
+	}
+	errno = 0;
+	seg = strtol(pos[1], &end, 10);
+	if (errno || end == pos[1] || *end || seg < 0 || seg > 63) {
+		fprintf(stderr, "hactl segment: '%s' is not a segment number (0 .. 63)\n", pos[1]);
+		return 1;
+	}
+	args = json_object_new_object();
+	if (args) {
+		json_object_object_add(args, "action", json_object_new_string(pos[0]));
+		json_object_object_add(args, "segment", json_object_new_int64(seg));
+	}
+	return run(&h, cmd->name, args, REPLY_TIMEOUT_S, hactl_print_segment);
+}
+
+/* handback, resync: forwarded, the result printed as JSON */
 static int cmd_forward(const struct hactl *h, const struct hactl_cmd *cmd, int argc, char **argv)
 {
 	return simple(h, cmd, argc, argv, NULL);
@@ -375,7 +410,10 @@ static const struct hactl_cmd commands[] = {
 	  "--ike NAME|ID" },
 	{ "reload", cmd_reload, "Reloads swanctl.conf: connections and secrets", "" },
 	{ "stats", cmd_stats, "Shows the daemon's counters", "" },
-	{ "segments", cmd_forward, "Shows the segment ownership of the cluster", "" },
+	{ "segments", cmd_segments,
+	  "Shows the segments: state, owner, packets accepted and dropped, IKE_SAs", "" },
+	{ "segment", cmd_segment, "Activates or deactivates a segment on this node",
+	  "activate|deactivate N" },
 	{ "failover", cmd_failover, "Moves this node's segments to NODE", "NODE" },
 	{ "handback", cmd_forward, "Returns moved segments to their preferred nodes", "" },
 	{ "resync", cmd_forward, "Resynchronizes the SA state from the cluster", "" },

@@ -18,6 +18,8 @@ void hactl_print_initiate(FILE *f, struct json_object *r);
 void hactl_print_terminate(FILE *f, struct json_object *r);
 void hactl_print_reload(FILE *f, struct json_object *r);
 void hactl_print_stats(FILE *f, struct json_object *r);
+void hactl_print_segments(FILE *f, struct json_object *r);
+void hactl_print_segment(FILE *f, struct json_object *r);
 /* Any other result: indented JSON. */
 void hactl_print_json(FILE *f, struct json_object *r);
 /* A duration in seconds, compactly: "42s", "5m 06s", "2h 03m", "3d 04h". */

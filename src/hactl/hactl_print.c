@@ -213,6 +213,30 @@ void hactl_print_stats(FILE *f, struct json_object *r)
 	}
 }
 
+void hactl_print_segments(FILE *f, struct json_object *r)
+{
+	struct json_object *list = member(r, "segments", json_type_array);
+
+	fprintf(f, "%" PRId64 " segments, seed 0x%" PRIx64 ", filter %s on %s\n", jint(r, "count"),
+		(uint64_t)jint(r, "seed"), jstr(r, "filter"), jstr(r, "cluster_ip"));
+	fprintf(f, "%7s  %-8s  %-6s  %12s  %12s  %8s\n", "SEGMENT", "STATE", "OWNER", "ACCEPTED",
+		"DROPPED", "IKE_SAS");
+	for (size_t i = 0; i < jlen(list); i++) {
+		struct json_object *o = json_object_array_get_idx(list, i);
+		const char *owner = jstr(o, "owner");
+
+		fprintf(f, "%7" PRId64 "  %-8s  %-6s  %12" PRId64 "  %12" PRId64 "  %8" PRId64 "\n",
+			jint(o, "segment"), jstr(o, "state"), owner[0] ? owner : "-",
+			jint(o, "accepted"), jint(o, "dropped"), jint(o, "ike_sas"));
+	}
+}
+
+void hactl_print_segment(FILE *f, struct json_object *r)
+{
+	fprintf(f, "segment %" PRId64 " %s%s\n", jint(r, "segment"), jstr(r, "state"),
+		strcmp(jstr(r, "changed"), "yes") ? " (already)" : "");
+}
+
 void hactl_print_json(FILE *f, struct json_object *r)
 {
 	fprintf(f, "%s\n",

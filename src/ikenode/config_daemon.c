@@ -34,6 +34,9 @@ enum key_type {
 	KT_STR, /* char *, non-empty */
 	KT_BOOL, /* bool */
 	KT_BACKEND, /* char *, one of backends[] */
+	KT_FILTER, /* int, enum config_daemon_filter */
+	KT_IP, /* struct sockaddr_storage, an IPv4 or IPv6 address (port 0) */
+	KT_SEGSET, /* uint64_t mask: all, none or a list of segment numbers (checked later) */
 	KT_GROUP, /* gid_t */
 	KT_TARGET, /* int, enum config_daemon_log_target */
 	KT_LEVEL, /* int, a syslog priority name */
@@ -102,6 +105,12 @@ static const struct key_rule ha_keys[] = {
 	K("enabled", KT_BOOL, ha_enabled),
 	KR("segments", KT_U32, segments, 0, 64),
 	KR("node_id", KT_U32, node_id, 0, 65535),
+	K("seed", KT_U32, segment_seed),
+	K("filter", KT_FILTER, seg_filter),
+	K("cluster_ip", KT_IP, cluster_ip),
+	KR("queue", KT_U32, seg_queue, 0, 65535),
+	K("nft_table", KT_STR, seg_nft_table),
+	K("active", KT_SEGSET, seg_active),
 };
 
 static const struct section_rule {
@@ -116,6 +125,44 @@ static const struct section_rule {
 };
 
 static const char *const backends[] = { "null", "uesp", "xfrm" };
+/* in enum config_daemon_filter order */
+static const char *const filters[] = { "none", "nfqueue", "nft" };
+
+/* "all", "none" or "0, 2, 5" (commas and/or blanks) into a mask; -EINVAL otherwise. */
+static int parse_segset(const char *v, uint64_t *mask)
+{
+	uint64_t m = 0;
+
+	if (!strcmp(v, "all")) {
+		*mask = UINT64_MAX;
+		return 0;
+	}
+	if (!strcmp(v, "none")) {
+		*mask = 0;
+		return 0;
+	}
+	while (*v) {
+		char *end;
+		unsigned long n;
+
+		while (*v == ' ' || *v == ',' || *v == '\t')
+			v++;
+		if (!*v)
+			break;
+		if (*v < '0' || *v > '9')
+			return -EINVAL;
+		errno = 0;
+		n = strtoul(v, &end, 10);
+		if (errno || n >= 64)
+			return -EINVAL;
+		m |= 1ull << n;
+		v = end;
+		if (*v && *v != ' ' && *v != ',' && *v != '\t')
+			return -EINVAL;
+	}
+	*mask = m;
+	return 0;
+}
 
 static const struct {
 	const char *name;
@@ -423,6 +470,35 @@ static void load_kv(struct loader *ld, const struct key_rule *r, const char *pat
 		}
 		report(ld, false, o, "%s: unknown backend '%s' (null, uesp or xfrm)", path, value);
 		break;
+	case KT_FILTER:
+		for (size_t k = 0; k < ARRAY_SIZE(filters); k++) {
+			if (!strcmp(value, filters[k])) {
+				*(int *)dst = (int)k;
+				return;
+			}
+		}
+		report(ld, false, o, "%s: unknown filter '%s' (none, nfqueue or nft)", path, value);
+		break;
+	case KT_IP: {
+		struct sockaddr_storage *ss = dst;
+
+		memset(ss, 0, sizeof(*ss));
+		if (inet_pton(AF_INET, value, &((struct sockaddr_in *)ss)->sin_addr) == 1)
+			ss->ss_family = AF_INET;
+		else if (inet_pton(AF_INET6, value, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1)
+			ss->ss_family = AF_INET6;
+		else
+			report(ld, false, o, "%s: '%s' is not an IPv4 or IPv6 address", path, value);
+		break;
+	}
+	case KT_SEGSET:
+		if (parse_segset(value, (uint64_t *)dst))
+			report(ld, false, o,
+			       "%s: '%s' is not all, none or a list of segment numbers (0 .. 63)",
+			       path, value);
+		else
+			ld->cfg->seg_active_set = true;
+		break;
 	case KT_GROUP:
 		load_group(ld, path, value, o, (gid_t *)dst);
 		break;
@@ -534,6 +610,18 @@ static void check_cfg(struct loader *ld, const struct settings_section *top)
 		report(ld, false, kv ? settings_kv_origin(kv) : NULL,
 		       TOP_SECTION ".port_nat_t: must differ from port (%u)", cfg->port);
 	}
+	if (cfg->seg_filter != CONFIG_DAEMON_FILTER_NONE && !cfg->cluster_ip.ss_family) {
+		kv = settings_find_kv(top, "ha.filter");
+		report(ld, false, kv ? settings_kv_origin(kv) : NULL,
+		       TOP_SECTION ".ha.filter: a filter needs ha.cluster_ip");
+	}
+	if (cfg->seg_active_set && cfg->seg_active != UINT64_MAX &&
+	    (cfg->seg_active >> config_daemon_segment_count(cfg))) {
+		kv = settings_find_kv(top, "ha.active");
+		report(ld, false, kv ? settings_kv_origin(kv) : NULL,
+		       TOP_SECTION ".ha.active: a segment beyond the %u configured (0 .. %u)",
+		       config_daemon_segment_count(cfg), config_daemon_segment_count(cfg) - 1);
+	}
 	if (cfg->log_target == CONFIG_DAEMON_LOG_FILE && !cfg->log_file) {
 		kv = settings_find_kv(top, "log.target");
 		report(ld, false, kv ? settings_kv_origin(kv) : NULL,
@@ -612,6 +700,7 @@ void config_daemon_free(struct daemon_cfg *cfg)
 	free(cfg->swanctl_conf);
 	free(cfg->kernel_backend);
 	free(cfg->kernel_tun);
+	free(cfg->seg_nft_table);
 	free(cfg->ctl_socket);
 	free(cfg->log_file);
 	free(cfg);
@@ -659,4 +748,20 @@ int config_daemon_log_level(const struct daemon_cfg *cfg, unsigned int tag)
 		if (tag == 1u << i && cfg->log_subsys_level[i] >= 0)
 			return cfg->log_subsys_level[i];
 	return cfg->log_level;
+}
+
+unsigned int config_daemon_segment_count(const struct daemon_cfg *cfg)
+{
+	/* one node until the cluster membership says otherwise: twice one */
+	return cfg && cfg->segments ? cfg->segments : 2;
+}
+
+uint64_t config_daemon_segment_active(const struct daemon_cfg *cfg)
+{
+	unsigned int n = config_daemon_segment_count(cfg);
+	uint64_t all = n == 64 ? UINT64_MAX : (1ull << n) - 1;
+
+	if (!cfg)
+		return 0;
+	return cfg->seg_active_set ? cfg->seg_active & all : all;
 }

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "common/defs.h"
@@ -80,7 +81,21 @@ struct daemon_cfg {
 	bool ha_enabled; /* ha { enabled = no } */
 	uint32_t segments; /* ha { segments = 0 } (0: twice the nodes); parsed only */
 	uint32_t node_id; /* ha { node_id = 0 }: this node's ID (0 .. 65535), in AEAD IVs */
+	uint32_t segment_seed; /* ha { seed = 0 }: segment_of()'s seed (nft's `seed S`) */
+	int seg_filter; /* ha { filter = none }: enum config_daemon_filter */
+	struct sockaddr_storage cluster_ip; /* ha { cluster_ip = }: AF_UNSPEC when unset */
+	uint32_t seg_queue; /* ha { queue = 0 }: the NFQUEUE number */
+	char *seg_nft_table; /* ha { nft_table = ikenode }: NULL: the default */
+	uint64_t seg_active; /* ha { active = all }: segments this node starts with */
+	bool seg_active_set;
 	bool freebind; /* listen_freebind = no */
+};
+
+/* ha { filter }: which segment filter the daemon runs. */
+enum config_daemon_filter {
+	CONFIG_DAEMON_FILTER_NONE,
+	CONFIG_DAEMON_FILTER_NFQUEUE,
+	CONFIG_DAEMON_FILTER_NFT,
 };
 
 /*
@@ -115,6 +130,10 @@ uint32_t config_daemon_retransmit_ms(const struct daemon_cfg *cfg, uint32_t try_
  * timeout - timeout * jitter / 100 * rnd / 2^32. Returns timeout unchanged for jitter 0 or NULL.
  */
 uint32_t config_daemon_jitter_ms(const struct daemon_cfg *cfg, uint32_t timeout_ms, uint32_t rnd);
+/* The segment count: ha.segments, or 2 when 0 (twice one node). 2 for NULL. */
+unsigned int config_daemon_segment_count(const struct daemon_cfg *cfg);
+/* The segments this node starts with as a mask below the count (ha.active, default all). */
+uint64_t config_daemon_segment_active(const struct daemon_cfg *cfg);
 /*
  * The level a subsystem logs at: its own log { <name> = level } or log { level }. tag is one
  * enum log_tag bit; others give log_level. LOG_NOTICE for NULL.

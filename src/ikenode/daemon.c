@@ -5,6 +5,7 @@
 #include "ikenode/daemon.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -26,6 +27,9 @@
 #include "ikenode/keylog.h"
 #include "ikenode/net.h"
 #include "kernel/kernel_ipsec.h"
+#include "kernel/kernel_uesp.h"
+#include "segment/filter.h"
+#include "segment/segment.h"
 
 #define DEFAULT_CONF "/etc/ikenode.conf"
 
@@ -181,6 +185,31 @@ static void recv_dgram(void *ctx, const struct net_pkt *pkt)
 	ike_mgr_receive(d->mgr, &dg);
 }
 
+/* uesp's ESP-in-UDP, both ways through the NAT-T sockets */
+static void esp_from_net(void *ctx, const struct net_pkt *pkt)
+{
+	struct ikenode *d = ctx;
+
+	kernel_uesp_input(d->kernel, pkt->data, pkt->len, &pkt->remote, &pkt->local);
+}
+
+static size_t esp_to_net(void *ctx, const struct uesp_dgram *dg, size_t n)
+{
+	struct ikenode *d = ctx;
+	struct net_dgram nd[64];
+	size_t sent = 0;
+
+	for (size_t i = 0; i < n; i += 64) {
+		size_t k = n - i < 64 ? n - i : 64;
+
+		for (size_t j = 0; j < k; j++)
+			nd[j] = (struct net_dgram){ dg[i + j].src, dg[i + j].dst, dg[i + j].data,
+						    dg[i + j].len };
+		sent += net_send_esp_batch(d->net, nd, k);
+	}
+	return sent;
+}
+
 static int32_t on_stop(int32_t sig, void *data)
 {
 	struct ikenode *d = data;
@@ -235,6 +264,46 @@ out:
 }
 
 /*
+ * The segment filter of ha { filter }: this node accepts the packets of the
+ * segments in ha { active } (all by default) until the operator or the
+ * cluster moves them.
+ */
+static int start_filter(struct ikenode *d)
+{
+	const struct daemon_cfg *c = d->dcfg;
+	struct seg_filter_cfg fc = {
+		.backend = c->seg_filter == CONFIG_DAEMON_FILTER_NFT ? SEG_FILTER_NFT
+								     : SEG_FILTER_NFQUEUE,
+		.seg = { .version = SEGMENT_VERSION_1,
+			 .count = (uint8_t)config_daemon_segment_count(c),
+			 .seed = c->segment_seed },
+		.family = c->cluster_ip.ss_family,
+		.queue_num = (uint16_t)c->seg_queue,
+		.nft_table = c->seg_nft_table ? c->seg_nft_table : "ikenode",
+	};
+	int rc;
+
+	if (c->seg_filter == CONFIG_DAEMON_FILTER_NONE)
+		return 0;
+	if (fc.family == AF_INET)
+		memcpy(fc.cluster_ip, &((const struct sockaddr_in *)&c->cluster_ip)->sin_addr, 4);
+	else
+		memcpy(fc.cluster_ip, &((const struct sockaddr_in6 *)&c->cluster_ip)->sin6_addr, 16);
+	rc = seg_filter_new(&d->filter, &fc, d->loop);
+	if (!rc)
+		rc = seg_filter_set_owned(d->filter, config_daemon_segment_active(c));
+	if (rc) {
+		log_seg(LOG_ERR, "segment filter (%s): %s", seg_filter_backend_name(fc.backend),
+			strerror(-rc));
+		return rc;
+	}
+	log_seg(LOG_INFO, "segment filter %s: %u segments, seed 0x%x, active 0x%" PRIx64,
+		seg_filter_backend_name(fc.backend), fc.seg.count, fc.seg.seed,
+		seg_filter_owned(d->filter));
+	return 0;
+}
+
+/*
  * The crypto worker pool: `workers` threads, or one per CPU this process may
  * run on. With a single CPU, workers would only add thread switches to the
  * same work, so the key exchanges stay on the loop thread (no pool).
@@ -259,6 +328,8 @@ int ikenode_new(struct ikenode **out, const struct ikenode_opts *opts)
 	struct ikenode *d = calloc(1, sizeof(*d));
 	struct config *cfg = NULL;
 	struct net_cfg ncfg = { 0 };
+	struct kernel_opts kopts = { 0 };
+	bool uesp;
 	struct ike_mgr_deps deps = { 0 };
 	const char *keylog;
 	int rc;
@@ -291,12 +362,21 @@ int ikenode_new(struct ikenode **out, const struct ikenode_opts *opts)
 		log_ike(LOG_ERR, "cannot set up OpenSSL: %s", strerror(-rc));
 		goto fail;
 	}
-	rc = kernel_ipsec_new(&d->kernel, d->dcfg->kernel_backend, d->loop, NULL, NULL);
+	kopts.tun_name = d->dcfg->kernel_tun;
+	kopts.mtu = d->dcfg->kernel_mtu;
+	kopts.route_table = d->dcfg->kernel_route_table;
+	kopts.fwmark = d->dcfg->kernel_fwmark;
+	kopts.node_id = (uint16_t)d->dcfg->node_id;
+	rc = kernel_ipsec_new_opts(&d->kernel, d->dcfg->kernel_backend, d->loop, NULL, NULL,
+				   &kopts);
 	if (rc) {
 		log_knl(LOG_ERR, "data plane backend '%s': %s", d->dcfg->kernel_backend,
 			strerror(-rc));
 		goto fail;
 	}
+	rc = start_filter(d);
+	if (rc)
+		goto fail;
 	keylog = opts->keylog ? opts->keylog : d->dcfg->keylog;
 	if (keylog) {
 		char esp[4096];
@@ -340,7 +420,8 @@ int ikenode_new(struct ikenode **out, const struct ikenode_opts *opts)
 	deps.timing.half_open_limit = d->dcfg->half_open_limit;
 	deps.timing.keep_alive_s = d->dcfg->keep_alive_s;
 	deps.ha = d->dcfg->ha_enabled;
-	deps.segments = 1;
+	deps.segments = (uint8_t)config_daemon_segment_count(d->dcfg);
+	deps.segment_seed = d->dcfg->segment_seed;
 	deps.port_natt = d->dcfg->port_natt;
 	rc = ike_mgr_new(&d->mgr, &deps);
 	if (rc)
@@ -352,10 +433,19 @@ int ikenode_new(struct ikenode **out, const struct ikenode_opts *opts)
 	ncfg.port = d->dcfg->port;
 	ncfg.port_natt = d->dcfg->port_natt;
 	ncfg.freebind = d->dcfg->freebind;
+	uesp = !strcmp(kernel_ipsec_backend(d->kernel), "uesp");
+	/* our packets must not be routed into uesp's tunnel device */
+	ncfg.fwmark = uesp ? kernel_ipsec_opts(d->kernel)->fwmark : 0;
 	rc = net_new(&d->net, d->loop, &ncfg, recv_dgram, d);
 	if (rc) {
 		log_net(LOG_ERR, "cannot open the IKE sockets: %s", strerror(-rc));
 		goto fail;
+	}
+	if (uesp) {
+		net_set_esp_handler(d->net, esp_from_net, d);
+		rc = kernel_uesp_set_udp_output(d->kernel, esp_to_net, d);
+		if (rc)
+			goto fail;
 	}
 	rc = ikenode_ctl_init(d);
 	if (rc) {
@@ -395,6 +485,7 @@ void ikenode_free(struct ikenode *d)
 	workpool_free(d->workpool);
 	ike_mgr_free(d->mgr);
 	net_free(d->net);
+	seg_filter_free(d->filter);
 	kernel_ipsec_free(d->kernel);
 	cred_store_free(d->creds);
 	keylog_close(d->keylog);

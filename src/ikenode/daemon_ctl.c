@@ -3,7 +3,9 @@
  * list-conns, initiate, terminate, reload, stats; the HA commands say that
  * HA is not configured until the HA sync exists.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,8 @@
 #include "ikenode/ike_mgr.h"
 #include "ikenode/net.h"
 #include "kernel/kernel_ipsec.h"
+#include "kernel/kernel_uesp.h"
+#include "segment/filter.h"
 
 #define INITIATE_TIMEOUT_S 30
 
@@ -98,6 +102,7 @@ static int on_stats(void *ctx, struct ctl_req *req, struct json_object *args,
 	struct ikenode *d = ctx;
 	struct json_object *counters;
 	struct net_stats ns;
+	struct uesp_stats us;
 
 	UNUSED(req);
 	UNUSED(args);
@@ -116,6 +121,18 @@ static int on_stats(void *ctx, struct ctl_req *req, struct json_object *args,
 	add_int(counters, "net_tx_errors", (int64_t)ns.tx_errors);
 	add_int(counters, "kernel_sas", (int64_t)kernel_ipsec_sa_count(d->kernel));
 	add_int(counters, "kernel_policies", (int64_t)kernel_ipsec_policy_count(d->kernel));
+	if (!kernel_uesp_stats(d->kernel, &us)) {
+		add_int(counters, "uesp_tun_rx", (int64_t)us.tun_rx);
+		add_int(counters, "uesp_tun_tx", (int64_t)us.tun_tx);
+		add_int(counters, "uesp_tun_gro", (int64_t)us.tun_gro);
+		add_int(counters, "uesp_esp_rx", (int64_t)us.esp_rx);
+		add_int(counters, "uesp_esp_tx", (int64_t)us.esp_tx);
+		add_int(counters, "uesp_no_policy", (int64_t)us.no_policy);
+		add_int(counters, "uesp_no_sa", (int64_t)us.no_sa);
+		add_int(counters, "uesp_bad_inner", (int64_t)us.bad_inner);
+		add_int(counters, "uesp_esp_drops", (int64_t)us.esp_drops);
+		add_int(counters, "uesp_tx_errors", (int64_t)us.tx_errors);
+	}
 	return 0;
 }
 
@@ -364,6 +381,114 @@ static int on_reload(void *ctx, struct ctl_req *req, struct json_object *args,
 	return 0;
 }
 
+static const char no_filter[] = "no segment filter: set ha { filter, cluster_ip } in ikenode.conf";
+
+static int on_segments(void *ctx, struct ctl_req *req, struct json_object *args,
+		       struct json_object **reply, char *err, size_t err_len)
+{
+	struct ikenode *d = ctx;
+	unsigned int n = config_daemon_segment_count(d->dcfg);
+	uint64_t owned = seg_filter_owned(d->filter);
+	struct json_object *list;
+	uint32_t sas[64];
+	char ip[INET6_ADDRSTRLEN] = "";
+
+	UNUSED(req);
+	UNUSED(args);
+	if (!d->filter) {
+		snprintf(err, err_len, "%s", no_filter);
+		return -ENOTSUP;
+	}
+	ike_mgr_count_by_segment(d->mgr, sas);
+	inet_ntop(d->dcfg->cluster_ip.ss_family,
+		  d->dcfg->cluster_ip.ss_family == AF_INET
+			  ? (const void *)&((const struct sockaddr_in *)&d->dcfg->cluster_ip)->sin_addr
+			  : (const void *)&((const struct sockaddr_in6 *)&d->dcfg->cluster_ip)->sin6_addr,
+		  ip, sizeof(ip));
+	*reply = json_object_new_object();
+	list = json_object_new_array();
+	if (!*reply || !list) {
+		json_object_put(*reply);
+		json_object_put(list);
+		snprintf(err, err_len, "out of memory");
+		return -ENOMEM;
+	}
+	add_str(*reply, "filter",
+		d->dcfg->seg_filter == CONFIG_DAEMON_FILTER_NFT ? "nft" : "nfqueue");
+	add_str(*reply, "cluster_ip", ip);
+	add_int(*reply, "count", n);
+	add_int(*reply, "seed", d->dcfg->segment_seed);
+	for (unsigned int i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+		uint64_t acc = 0, drop = 0;
+		bool mine = owned >> i & 1;
+
+		if (!o)
+			continue;
+		if (seg_filter_counters(d->filter, i, &acc, &drop))
+			acc = drop = 0;
+		add_int(o, "segment", i);
+		add_str(o, "state", mine ? "active" : "inactive");
+		add_str(o, "owner", mine ? "local" : "");
+		add_int(o, "accepted", (int64_t)acc);
+		add_int(o, "dropped", (int64_t)drop);
+		add_int(o, "ike_sas", sas[i]);
+		json_object_array_add(list, o);
+	}
+	json_object_object_add(*reply, "segments", list);
+	return 0;
+}
+
+/* args {"action": "activate"|"deactivate", "segment": n}: this node only, at once */
+static int on_segment(void *ctx, struct ctl_req *req, struct json_object *args,
+		      struct json_object **reply, char *err, size_t err_len)
+{
+	struct ikenode *d = ctx;
+	const char *action = arg_str(args, "action");
+	unsigned int n = config_daemon_segment_count(d->dcfg);
+	struct json_object *v;
+	uint64_t owned, want;
+	int64_t seg = -1;
+	bool on;
+	int rc;
+
+	UNUSED(req);
+	if (!d->filter) {
+		snprintf(err, err_len, "%s", no_filter);
+		return -ENOTSUP;
+	}
+	if (!action || (strcmp(action, "activate") && strcmp(action, "deactivate"))) {
+		snprintf(err, err_len, "segment needs activate or deactivate");
+		return -EINVAL;
+	}
+	if (args && json_object_object_get_ex(args, "segment", &v) &&
+	    json_object_is_type(v, json_type_int))
+		seg = json_object_get_int64(v);
+	if (seg < 0 || seg >= (int64_t)n) {
+		snprintf(err, err_len, "no segment %" PRId64 ": there are %u (0 .. %u)", seg, n,
+			 n - 1);
+		return -EINVAL;
+	}
+	on = action[0] == 'a';
+	owned = seg_filter_owned(d->filter);
+	want = on ? owned | 1ull << seg : owned & ~(1ull << seg);
+	rc = want == owned ? 0 : seg_filter_set_owned(d->filter, want);
+	if (rc) {
+		snprintf(err, err_len, "the filter refused the change: %s", strerror(-rc));
+		return rc;
+	}
+	if (want != owned)
+		log_seg(LOG_NOTICE, "segment %" PRId64 " %s by the operator", seg,
+			on ? "activated" : "deactivated");
+	*reply = json_object_new_object();
+	if (*reply) {
+		add_int(*reply, "segment", seg);
+		add_str(*reply, "state", on ? "active" : "inactive");
+		add_str(*reply, "changed", want != owned ? "yes" : "no");
+	}
+	return 0;
+}
+
 static int on_ha(void *ctx, struct ctl_req *req, struct json_object *args,
 		 struct json_object **reply, char *err, size_t err_len)
 {
@@ -381,7 +506,8 @@ static const struct {
 } handlers[] = {
 	{ "status", on_status },	   { "list-sas", on_list_sas },	  { "list-conns", on_list_conns },
 	{ "initiate", on_initiate },	   { "terminate", on_terminate }, { "reload", on_reload },
-	{ "stats", on_stats },		   { "segments", on_ha },	  { "failover", on_ha },
+	{ "stats", on_stats },		   { "segments", on_segments },	  { "segment", on_segment },
+	{ "failover", on_ha },
 	{ "handback", on_ha },		   { "resync", on_ha },
 };
 

@@ -40,6 +40,7 @@ struct ikenode {
 	struct crypto_algs *algs;
 	struct crypto_dh_groups *groups;
 	struct kernel_ipsec *kernel;
+	struct seg_filter *filter; /* NULL: ha { filter = none } */
 	struct workpool *workpool;
 	struct cred_store *creds;
 	struct keylog *keylog, *keylog_esp;

@@ -197,6 +197,24 @@ void ike_mgr_get_counts(const struct ike_mgr *mgr, struct ike_mgr_counts *c)
 	c->child_sas = mgr->n_children;
 }
 
+void ike_mgr_count_by_segment(const struct ike_mgr *mgr, uint32_t counts[64])
+{
+	qb_map_iter_t *it;
+	void *data;
+
+	memset(counts, 0, 64 * sizeof(*counts));
+	it = qb_map_iter_create(mgr->by_spi);
+	if (!it)
+		return;
+	while (qb_map_iter_next(it, &data)) {
+		const struct ike_sa *sa = data;
+
+		if (sa->segment < 64)
+			counts[sa->segment]++;
+	}
+	qb_map_iter_free(it);
+}
+
 static struct ike_sa *find_sa(struct ike_mgr *mgr, const uint8_t spi[8])
 {
 	char key[17];

@@ -140,6 +140,8 @@ MUST_CHECK int ike_mgr_subscribe(struct ike_mgr *mgr, ike_event_fn fn, void *ctx
 struct ike_mgr_counts {
 	size_t ike_sas, half_open, established, child_sas;
 };
+/* IKE_SAs (half-open included) per segment into counts[0 .. 63]. */
+void ike_mgr_count_by_segment(const struct ike_mgr *mgr, uint32_t counts[64]);
 void ike_mgr_get_counts(const struct ike_mgr *mgr, struct ike_mgr_counts *c);
 
 /* hactl's views (ctl.h reply shapes); new json objects owned by the caller, NULL on OOM. */

@@ -16,6 +16,7 @@
 #define NET_MAX_SOCKS 16
 #define NET_BATCH 64
 #define NET_BUF 65536
+#define NET_NATT_RCVBUF (4 << 20)
 #define NON_ESP_MARKER_LEN 4
 
 struct net_sock {
@@ -245,6 +246,13 @@ static int open_sock(struct net *net, const struct sockaddr_storage *addr, bool 
 			     : setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
 	if (!rc && fwmark)
 		rc = setsockopt(fd, SOL_SOCKET, SO_MARK, &fwmark, sizeof(fwmark));
+	if (!rc && natt) {
+		/* ESP in UDP arrives in bursts: room for them beyond the default ~200 KiB */
+		int size = NET_NATT_RCVBUF;
+
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+			(void)!setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	}
 	if (!rc)
 		rc = bind(fd, (const struct sockaddr *)addr, sa_len(addr));
 	if (!rc)

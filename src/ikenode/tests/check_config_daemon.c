@@ -121,6 +121,9 @@ static void check_defaults(const struct daemon_cfg *cfg)
 	}
 	ck_assert(!cfg->ha_enabled);
 	ck_assert_uint_eq(cfg->segments, 0);
+	ck_assert_int_eq(cfg->seg_filter, CONFIG_DAEMON_FILTER_NONE);
+	ck_assert_uint_eq(config_daemon_segment_count(cfg), 2);
+	ck_assert_uint_eq(config_daemon_segment_active(cfg), 0x3);
 	ck_assert(!cfg->freebind);
 }
 
@@ -171,7 +174,9 @@ START_TEST(test_config_daemon_every_key)
 		"\t\tike = debug\n\t\tcfg = warning\n\t\tha = err\n\t\tseg = crit\n"
 		"\t\tknl = trace\n\t\tctl = alert\n\t\tnet = emerg\n"
 		"\t}\n"
-		"\tha {\n\t\tenabled = yes\n\t\tsegments = 16\n\t\tnode_id = 65535\n\t}\n"
+		"\tha {\n\t\tenabled = yes\n\t\tsegments = 16\n\t\tnode_id = 65535\n"
+		"\t\tseed = 0xdeadbeef\n\t\tfilter = nft\n\t\tcluster_ip = 2001:db8::5\n"
+		"\t\tqueue = 7\n\t\tnft_table = ikn\n\t\tactive = 1, 3 15\n\t}\n"
 		"}\n";
 	struct loaded l;
 	const struct daemon_cfg *cfg;
@@ -205,6 +210,13 @@ START_TEST(test_config_daemon_every_key)
 	ck_assert_uint_eq(cfg->kernel_route_table, 100);
 	ck_assert_uint_eq(cfg->kernel_fwmark, 0x1000);
 	ck_assert_uint_eq(cfg->node_id, 65535);
+	ck_assert_uint_eq(cfg->segment_seed, 0xdeadbeef);
+	ck_assert_int_eq(cfg->seg_filter, CONFIG_DAEMON_FILTER_NFT);
+	ck_assert_int_eq(cfg->cluster_ip.ss_family, AF_INET6);
+	ck_assert_uint_eq(cfg->seg_queue, 7);
+	ck_assert_str_eq(cfg->seg_nft_table, "ikn");
+	ck_assert_uint_eq(config_daemon_segment_count(cfg), 16);
+	ck_assert_uint_eq(config_daemon_segment_active(cfg), (1u << 1) | (1u << 3) | (1u << 15));
 	ck_assert_str_eq(cfg->ctl_socket, "ikn-test");
 	ck_assert_uint_eq(cfg->ctl_gid, 4242);
 	ck_assert_int_eq(cfg->log_target, CONFIG_DAEMON_LOG_FILE);
@@ -370,6 +382,17 @@ static const struct {
 	  CONF_NAME ":3: ikenode.kernel.fwmark: '0' is not an integer from 1 to 4294967295" },
 	{ "ikenode {\n ha {\n  node_id = 65536\n }\n}\n",
 	  CONF_NAME ":3: ikenode.ha.node_id: '65536' is not an integer from 0 to 65535" },
+	{ "ikenode {\n ha {\n  filter = ipset\n }\n}\n",
+	  CONF_NAME ":3: ikenode.ha.filter: unknown filter 'ipset' (none, nfqueue or nft)" },
+	{ "ikenode {\n ha {\n  filter = nfqueue\n }\n}\n",
+	  CONF_NAME ":3: ikenode.ha.filter: a filter needs ha.cluster_ip" },
+	{ "ikenode {\n ha {\n  cluster_ip = 192.0.2\n }\n}\n",
+	  CONF_NAME ":3: ikenode.ha.cluster_ip: '192.0.2' is not an IPv4 or IPv6 address" },
+	{ "ikenode {\n ha {\n  active = 0, x\n }\n}\n",
+	  CONF_NAME ":3: ikenode.ha.active: '0, x' is not all, none or a list of segment "
+		    "numbers (0 .. 63)" },
+	{ "ikenode {\n ha {\n  active = 0, 2\n }\n}\n",
+	  CONF_NAME ":3: ikenode.ha.active: a segment beyond the 2 configured (0 .. 1)" },
 	{ "ikenode {\n ha {\n  enabled = 2\n }\n}\n",
 	  CONF_NAME ":3: ikenode.ha.enabled: '2' is not yes or no" },
 	{ "ikenode {\n port = 4500\n}\n",
