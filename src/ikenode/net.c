@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/udp.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -15,8 +16,13 @@
 
 #define NET_MAX_SOCKS 16
 #define NET_BATCH 64
+/* datagrams per recvmmsg(), each in a NET_BUF slot (an IKE message may fill one) */
+#define NET_RX_SLOTS 16
 #define NET_BUF 65536
 #define NET_NATT_RCVBUF (4 << 20)
+/* one UDP GSO send: at most this many datagrams and bytes (the kernel's limits are 64, 64 KiB) */
+#define NET_GSO_SEGS 64
+#define NET_GSO_BYTES 65000
 #define NON_ESP_MARKER_LEN 4
 
 struct net_sock {
@@ -39,8 +45,10 @@ struct net {
 	net_esp_fn esp;
 	void *esp_ctx;
 	struct net_stats stats;
-	uint8_t *buf; /* NET_BUF bytes: the datagram being received (handlers borrow it) */
+	uint8_t *buf; /* NET_RX_SLOTS x NET_BUF bytes: received datagrams (handlers borrow them) */
 	uint8_t *sbuf; /* NET_BUF + marker: marker-prefixed sends */
+	uint8_t *gsobuf; /* NET_GSO_BYTES: a run of ESP datagrams sent with UDP_SEGMENT */
+	bool no_gso; /* the kernel refused UDP_SEGMENT once: plain sends from then on */
 };
 
 static uint16_t sa_port(const struct sockaddr_storage *sa)
@@ -174,50 +182,64 @@ static int32_t on_readable(int32_t fd, int32_t revents, void *data)
 {
 	struct net_sock *s = data;
 	struct net *net = s->net;
+	struct mmsghdr mm[NET_RX_SLOTS];
+	struct iovec iov[NET_RX_SLOTS];
+	union {
+		struct cmsghdr align;
+		uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	} cbuf[NET_RX_SLOTS];
+	struct net_pkt pkt[NET_RX_SLOTS];
 
 	UNUSED(revents);
-	for (int i = 0; i < NET_BATCH; i++) {
-		union {
-			struct cmsghdr align;
-			uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-		} cbuf;
-		struct net_pkt pkt = { 0 };
-		struct iovec iov = { .iov_base = net->buf, .iov_len = NET_BUF };
-		struct msghdr msg = {
-			.msg_name = &pkt.remote,
-			.msg_namelen = sizeof(pkt.remote),
-			.msg_iov = &iov,
-			.msg_iovlen = 1,
-			.msg_control = cbuf.buf,
-			.msg_controllen = sizeof(cbuf.buf),
-		};
-		struct sockaddr_in6 *l6;
-		ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT);
+	/* up to NET_BATCH datagrams per wake-up, NET_RX_SLOTS per recvmmsg() */
+	for (int round = 0; round < NET_BATCH / NET_RX_SLOTS; round++) {
+		int n;
 
-		if (n < 0)
+		for (int i = 0; i < NET_RX_SLOTS; i++) {
+			memset(&pkt[i], 0, sizeof(pkt[i]));
+			iov[i] = (struct iovec){ net->buf + (size_t)i * NET_BUF, NET_BUF };
+			mm[i].msg_hdr = (struct msghdr){
+				.msg_name = &pkt[i].remote,
+				.msg_namelen = sizeof(pkt[i].remote),
+				.msg_iov = &iov[i],
+				.msg_iovlen = 1,
+				.msg_control = cbuf[i].buf,
+				.msg_controllen = sizeof(cbuf[i].buf),
+			};
+		}
+		n = recvmmsg(fd, mm, NET_RX_SLOTS, MSG_DONTWAIT, NULL);
+		if (n <= 0)
 			break;
-		if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
-			drop(net, &pkt, (size_t)n, "truncated");
-			continue;
-		}
-		pkt.local = s->bound;
-		l6 = (struct sockaddr_in6 *)&pkt.local;
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-				struct in_pktinfo pi;
+		for (int i = 0; i < n; i++) {
+			struct msghdr *msg = &mm[i].msg_hdr;
+			struct sockaddr_in6 *l6;
 
-				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-				((struct sockaddr_in *)&pkt.local)->sin_addr = pi.ipi_addr;
-			} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
-				struct in6_pktinfo pi;
-
-				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-				l6->sin6_addr = pi.ipi6_addr;
-				if (IN6_IS_ADDR_LINKLOCAL(&pi.ipi6_addr))
-					l6->sin6_scope_id = (uint32_t)pi.ipi6_ifindex;
+			if (msg->msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
+				drop(net, &pkt[i], mm[i].msg_len, "truncated");
+				continue;
 			}
+			pkt[i].local = s->bound;
+			l6 = (struct sockaddr_in6 *)&pkt[i].local;
+			for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+				if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+					struct in_pktinfo pi;
+
+					memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+					((struct sockaddr_in *)&pkt[i].local)->sin_addr = pi.ipi_addr;
+				} else if (c->cmsg_level == IPPROTO_IPV6 &&
+					   c->cmsg_type == IPV6_PKTINFO) {
+					struct in6_pktinfo pi;
+
+					memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+					l6->sin6_addr = pi.ipi6_addr;
+					if (IN6_IS_ADDR_LINKLOCAL(&pi.ipi6_addr))
+						l6->sin6_scope_id = (uint32_t)pi.ipi6_ifindex;
+				}
+			}
+			deliver(net, s, iov[i].iov_base, mm[i].msg_len, &pkt[i]);
 		}
-		deliver(net, s, net->buf, (size_t)n, &pkt);
+		if (n < NET_RX_SLOTS)
+			break;
 	}
 	return 0;
 }
@@ -292,11 +314,13 @@ int net_new(struct net **out, qb_loop_t *loop, const struct net_cfg *cfg, net_re
 	net = calloc(1, sizeof(*net));
 	if (!net)
 		return -ENOMEM;
-	net->buf = malloc(NET_BUF);
+	net->buf = malloc((size_t)NET_RX_SLOTS * NET_BUF);
 	net->sbuf = malloc(NET_BUF + NON_ESP_MARKER_LEN);
-	if (!net->buf || !net->sbuf) {
+	net->gsobuf = malloc(NET_GSO_BYTES);
+	if (!net->buf || !net->sbuf || !net->gsobuf) {
 		free(net->buf);
 		free(net->sbuf);
+		free(net->gsobuf);
 		free(net);
 		return -ENOMEM;
 	}
@@ -340,6 +364,7 @@ void net_free(struct net *net)
 	}
 	free(net->buf);
 	free(net->sbuf);
+	free(net->gsobuf);
 	free(net);
 }
 
@@ -436,6 +461,62 @@ static void build_msg(const struct net_sock *s, const struct sockaddr_storage *l
 	}
 }
 
+/* Whether d[j] may follow d[j - 1] in one UDP GSO send: same endpoints, no longer. */
+static bool gso_follows(const struct net_dgram *d, size_t j, size_t seg)
+{
+	return net_addr_equal(d[j].local, d[j - 1].local) &&
+	       net_addr_equal(d[j].remote, d[j - 1].remote) && d[j].len <= seg &&
+	       d[j - 1].len == seg;
+}
+
+/*
+ * d[0 .. k - 1] (same endpoints, all seg bytes but maybe the last, shorter
+ * one) in one sendmsg() with UDP_SEGMENT: the kernel cuts the datagrams, so
+ * the IP and UDP work is done once per run. Returns how many were sent;
+ * -1 when the kernel does not do UDP GSO (the caller sends them one by one).
+ */
+static ssize_t send_gso(struct net *net, struct net_sock *s, const struct net_dgram *d, size_t k,
+			size_t seg)
+{
+	union {
+		struct cmsghdr align;
+		uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(uint16_t))];
+	} cb;
+	union net_cbuf pi;
+	struct iovec iov = { net->gsobuf, 0 };
+	struct msghdr msg;
+	struct cmsghdr *c;
+	uint16_t gso = (uint16_t)seg;
+
+	for (size_t j = 0; j < k; j++) {
+		memcpy(net->gsobuf + iov.iov_len, d[j].data, d[j].len);
+		iov.iov_len += d[j].len;
+	}
+	build_msg(s, d[0].local, d[0].remote, &iov, &msg, &pi);
+	memset(&cb, 0, sizeof(cb));
+	if (msg.msg_controllen)
+		memcpy(cb.buf, pi.buf, msg.msg_controllen);
+	msg.msg_control = cb.buf;
+	msg.msg_controllen += CMSG_SPACE(sizeof(gso));
+	c = CMSG_FIRSTHDR(&msg);
+	if (msg.msg_controllen > CMSG_SPACE(sizeof(gso)))
+		c = CMSG_NXTHDR(&msg, c);
+	c->cmsg_level = IPPROTO_UDP;
+	c->cmsg_type = UDP_SEGMENT;
+	c->cmsg_len = CMSG_LEN(sizeof(gso));
+	memcpy(CMSG_DATA(c), &gso, sizeof(gso));
+	if (sendmsg(s->fd, &msg, MSG_DONTWAIT) < 0) {
+		if (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT) {
+			net->no_gso = true;
+			return -1;
+		}
+		net->stats.tx_errors += k;
+		return 0;
+	}
+	net->stats.tx += k;
+	return (ssize_t)k;
+}
+
 size_t net_send_esp_batch(struct net *net, const struct net_dgram *d, size_t n)
 {
 	struct mmsghdr mm[NET_BATCH];
@@ -447,7 +528,7 @@ size_t net_send_esp_batch(struct net *net, const struct net_dgram *d, size_t n)
 		return 0;
 	while (i < n) {
 		struct net_sock *s = pick(net, d[i].local);
-		size_t k = 0;
+		size_t k = 1, total = d[i].len, seg = d[i].len;
 		int r;
 
 		if (!s || !s->natt || d[i].local->ss_family != d[i].remote->ss_family) {
@@ -455,7 +536,21 @@ size_t net_send_esp_batch(struct net *net, const struct net_dgram *d, size_t n)
 			i++;
 			continue;
 		}
-		/* a run of datagrams for the same socket goes out in one sendmmsg() */
+		/* a run of equal datagrams to one peer (the segments of one TSO packet) */
+		while (!net->no_gso && i + k < n && k < NET_GSO_SEGS &&
+		       total + d[i + k].len <= NET_GSO_BYTES && gso_follows(d + i, k, seg))
+			total += d[i + k++].len;
+		if (k > 1) {
+			ssize_t g = send_gso(net, s, d + i, k, seg);
+
+			if (g >= 0) {
+				sent += (size_t)g;
+				i += k;
+				continue;
+			}
+		}
+		/* otherwise a run for the same socket goes out in one sendmmsg() */
+		k = 0;
 		while (i + k < n && k < NET_BATCH && pick(net, d[i + k].local) == s &&
 		       d[i + k].remote->ss_family == s->family) {
 			iov[k] = (struct iovec){ (void *)d[i + k].data, d[i + k].len };

@@ -502,6 +502,62 @@ START_TEST(test_net_send_keepalive)
 END_TEST
 
 /*
+ * ESP batches: a run of equal datagrams to one peer leaves in one UDP GSO
+ * send, a shorter last one included; the peer receives each datagram as sent
+ * (no marker), in order, from the NAT-T port; another peer's datagram in the
+ * middle starts a new run.
+ */
+START_TEST(test_net_send_esp_batch)
+{
+	const char *ip = lo_ips[_i];
+	const char *const addrs[] = { ip };
+	struct sockaddr_storage a, b, local, from;
+	struct net_dgram d[8];
+	uint8_t data[8][1400], buf[2048];
+	static const size_t lens[8] = { 1400, 1400, 1400, 900, 1400, 1400, 1400, 1400 };
+	struct net_stats st;
+	struct ctx c;
+	int fa, fb;
+
+	if (_i == 1 && !v6_available())
+		return;
+	ctx_open(&c, addrs, 1);
+	fa = peer_sock(ip, &a);
+	fb = peer_sock(ip, &b);
+	ck_assert_int_ge(fa, 0);
+	ck_assert_int_ge(fb, 0);
+	mk_addr(ip, net_port_natt(c.net), &local);
+	for (size_t i = 0; i < 8; i++) {
+		memset(data[i], (int)(0x10 + i), sizeof(data[i]));
+		/* 0..3 to a (the 4th shorter ends the run), 4 to b, 5..7 to a again */
+		d[i] = (struct net_dgram){ &local, i == 4 ? &b : &a, data[i], lens[i] };
+	}
+	ck_assert_uint_eq(net_send_esp_batch(c.net, d, 8), 8);
+	for (size_t i = 0; i < 8; i++) {
+		if (i == 4)
+			continue;
+		ck_assert_int_eq(peer_recv(fa, buf, sizeof(buf), &from), (ssize_t)lens[i]);
+		ck_assert_uint_eq(buf[0], 0x10 + i);
+		ck_assert_uint_eq(buf[lens[i] - 1], 0x10 + i);
+		ck_assert(net_addr_equal(&from, &local));
+	}
+	ck_assert_int_eq(peer_recv(fb, buf, sizeof(buf), &from), 1400);
+	ck_assert_uint_eq(buf[0], 0x14);
+	net_get_stats(c.net, &st);
+	ck_assert_uint_eq(st.tx, 8);
+	ck_assert_uint_eq(st.tx_errors, 0);
+	/* the IKE port is not the NAT-T port: nothing sent, counted */
+	mk_addr(ip, net_port(c.net), &local);
+	ck_assert_uint_eq(net_send_esp_batch(c.net, d, 2), 0);
+	net_get_stats(c.net, &st);
+	ck_assert_uint_eq(st.tx_errors, 2);
+	close(fa);
+	close(fb);
+	ctx_close(&c);
+}
+END_TEST
+
+/*
  * A wildcard socket: the local address of a datagram comes from IP_PKTINFO
  * and a reply leaves from it (all of 127/8 is local on Linux).
  */
@@ -608,6 +664,7 @@ Suite *net_suite(void)
 	tcase_add_loop_test(tc, test_net_recv_and_reply, 0, (int)ARRAY_SIZE(lo_ips));
 	tcase_add_test(tc, test_net_natt_classify);
 	tcase_add_test(tc, test_net_recv_drains_batches);
+	tcase_add_loop_test(tc, test_net_send_esp_batch, 0, 2);
 	tcase_add_loop_test(tc, test_net_send_keepalive, 0, (int)ARRAY_SIZE(lo_ips));
 	tcase_add_test(tc, test_net_wildcard_pktinfo);
 	tcase_add_test(tc, test_net_errors);

@@ -8,7 +8,8 @@
 #                          (variable sas: the list of IKE_SAs), prints the result
 #   ikn_wait_sas NODE PY_COND [SECONDS]  waits until ikn_sas prints True
 #
-# IKN_BUILD is the build directory holding ikenode and hactl.
+# IKN_BUILD is the build directory holding ikenode and hactl; IKN_QUIET=1 starts
+# ikenode without debug logging.
 
 IKN_BIN=${IKN_BUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/build/normal}
 
@@ -45,7 +46,9 @@ ikn_ctl() {
 ikn_start() {
 	local node=$1 d
 	d=$(ikn_dir "$node")
-	vm_bg "ikenode-$node" "$node" "$IKN_BIN/ikenode" -f -d -c "$d/ikenode.conf"
+	# debug logging unless IKN_QUIET=1 (benchmarks)
+	vm_bg "ikenode-$node" "$node" "$IKN_BIN/ikenode" -f $([ "${IKN_QUIET:-0}" = 1 ] || echo -d) \
+		-c "$d/ikenode.conf"
 	for _ in $(seq 1 50); do
 		ikn_ctl "$node" status >/dev/null 2>&1 && return 0
 		sleep 0.1
