@@ -26,6 +26,7 @@
 
 #include "common/log.h"
 #include "kernel/esp.h"
+#include "kernel/inner_pkt.h"
 #include "kernel/kernel_null.h"
 
 /* packets read from the TUN device (or one socket) per wake-up */
@@ -59,13 +60,6 @@ struct uesp_route {
 	uint32_t refs;
 };
 
-/* The five-tuple of a cleartext packet. */
-struct flow {
-	int family;
-	const uint8_t *src, *dst;
-	uint8_t proto;
-	uint16_t sport, dport;
-};
 
 /* The TCP super-packet being coalesced from decrypted segments (GRO). */
 struct uesp_gro {
@@ -193,76 +187,14 @@ static bool ts_match(const struct kernel_ts *ts, int family, const uint8_t *addr
 	return port >= ts->port_from && port <= ts->port_to;
 }
 
-static bool policy_match(const struct kernel_policy *p, const struct flow *f)
+static bool policy_match(const struct kernel_policy *p, const struct inner_flow *f)
 {
 	return ts_match(&p->src, f->family, f->src, f->proto, f->sport) &&
 	       ts_match(&p->dst, f->family, f->dst, f->proto, f->dport);
 }
 
-static bool has_ports(uint8_t proto)
-{
-	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP ||
-	       proto == IPPROTO_UDPLITE;
-}
-
-/* The flow of an IP packet; false if it is not one we can read. */
-static bool flow_parse(const uint8_t *p, size_t len, struct flow *f)
-{
-	size_t off;
-	bool first_frag = true;
-
-	if (len < 1)
-		return false;
-	if (p[0] >> 4 == 4) {
-		if (len < 20 || (p[0] & 0xf) < 5 || (size_t)(p[0] & 0xf) * 4 > len)
-			return false;
-		f->family = AF_INET;
-		f->src = p + 12;
-		f->dst = p + 16;
-		f->proto = p[9];
-		off = (size_t)(p[0] & 0xf) * 4;
-		first_frag = ((p[6] & 0x1f) | p[7]) == 0;
-	} else if (p[0] >> 4 == 6) {
-		uint8_t nh;
-
-		if (len < 40)
-			return false;
-		f->family = AF_INET6;
-		f->src = p + 8;
-		f->dst = p + 24;
-		nh = p[6];
-		off = 40;
-		/* hop-by-hop, routing, destination options, fragment */
-		while ((nh == 0 || nh == 43 || nh == 60 || nh == 44) && off + 8 <= len) {
-			if (nh == 44) {
-				first_frag = (((p[off + 2] << 8) | p[off + 3]) & 0xfff8) == 0;
-				nh = p[off];
-				off += 8;
-			} else {
-				uint8_t next = p[off];
-
-				off += ((size_t)p[off + 1] + 1) * 8;
-				nh = next;
-			}
-		}
-		f->proto = nh;
-	} else {
-		return false;
-	}
-	f->sport = f->dport = 0;
-	if (has_ports(f->proto) && first_frag && off + 4 <= len) {
-		f->sport = (uint16_t)(p[off] << 8 | p[off + 1]);
-		f->dport = (uint16_t)(p[off + 2] << 8 | p[off + 3]);
-	} else if ((f->proto == IPPROTO_ICMP || f->proto == IPPROTO_ICMPV6) && off + 2 <= len) {
-		/* RFC 4301 §4.4.1.1: ICMP type and code where the ports are */
-		f->sport = (uint16_t)(p[off] << 8 | p[off + 1]);
-		f->dport = f->sport;
-	}
-	return true;
-}
-
 static const struct kernel_policy *policy_lookup(const struct uesp *u, uint8_t dir,
-						 const struct flow *f)
+						 const struct inner_flow *f)
 {
 	for (const struct uesp_policy *e = u->pol[dir]; e; e = e->next)
 		if (policy_match(&e->p, f))
@@ -271,7 +203,7 @@ static const struct kernel_policy *policy_lookup(const struct uesp *u, uint8_t d
 }
 
 /* Inbound check (RFC 4301 §5.2): the inner packet must match an in or fwd policy of the SA. */
-static bool inbound_allowed(const struct uesp *u, uint32_t reqid, const struct flow *f)
+static bool inbound_allowed(const struct uesp *u, uint32_t reqid, const struct inner_flow *f)
 {
 	const struct kernel_policy *p = policy_lookup(u, KERNEL_DIR_IN, f);
 
@@ -551,12 +483,12 @@ static int seal_one(struct uesp *u, const uint8_t *pkt, size_t len, uint8_t *out
 {
 	const struct kernel_policy *p;
 	struct uesp_sa *sa;
-	struct flow f;
+	struct inner_flow f;
 	uint8_t nh;
 	size_t hl = 0;
 	int rc;
 
-	if (!flow_parse(pkt, len, &f))
+	if (!inner_flow_parse(pkt, len, &f))
 		return -EBADMSG;
 	p = policy_lookup(u, KERNEL_DIR_OUT, &f);
 	if (!p || !p->reqid || !(sa = out_sa_find(u, p->reqid)))
@@ -854,22 +786,6 @@ static void write_plain(struct uesp *u, uint8_t *pkt, size_t len)
 	tun_write(u, pkt, len, &vh);
 }
 
-/* The TCP header offsets of a packet GRO may take (plain ACK/PSH data), or false. */
-static bool gro_eligible(const uint8_t *p, size_t len, size_t *iphl, size_t *tcphl)
-{
-	bool v6 = p[0] >> 4 == 6;
-
-	*iphl = v6 ? 40 : 20;
-	if (v6 ? p[6] != IPPROTO_TCP : (p[0] != 0x45 || p[9] != IPPROTO_TCP || (p[6] & 0x3f) || p[7]))
-		return false; /* IPv4 options, fragments, extension headers */
-	if (len < *iphl + 20)
-		return false;
-	*tcphl = (size_t)(p[*iphl + 12] >> 4) * 4;
-	if (*tcphl < 20 || *iphl + *tcphl >= len)
-		return false; /* no payload: nothing to coalesce */
-	return (p[*iphl + 13] & (uint8_t)~0x18) == 0; /* ACK and PSH only */
-}
-
 static void gro_flush(struct uesp *u)
 {
 	struct uesp_gro *g = &u->gro;
@@ -952,7 +868,7 @@ static void deliver(struct uesp *u, uint8_t *pkt, size_t len)
 	size_t iphl, tcphl;
 	const uint8_t *t;
 
-	if (!gro_eligible(pkt, len, &iphl, &tcphl)) {
+	if (!inner_tcp_coalescable(pkt, len, &iphl, &tcphl)) {
 		gro_flush(u);
 		write_plain(u, pkt, len);
 		return;
@@ -983,7 +899,7 @@ static void esp_in(struct uesp *u, const uint8_t *pkt, size_t len,
 	struct uesp_sa *sa;
 	size_t inner_len;
 	uint8_t nh, *inner = u->open_buf + OPEN_HEADROOM;
-	struct flow f;
+	struct inner_flow f;
 	int rc;
 
 	(void)src;
@@ -1008,7 +924,7 @@ static void esp_in(struct uesp *u, const uint8_t *pkt, size_t len,
 		u->st.bad_inner++; /* RFC 4303 §2.6: 59 (dummy) and others are dropped */
 		return;
 	}
-	if (!flow_parse(inner, inner_len, &f) || !inbound_allowed(u, sa->reqid, &f)) {
+	if (!inner_flow_parse(inner, inner_len, &f) || !inbound_allowed(u, sa->reqid, &f)) {
 		u->st.bad_inner++;
 		return;
 	}
