@@ -198,7 +198,9 @@ static int child_install(struct ike_sa *sa, struct child_sa *c)
 	in.encr_key_bits = bits;
 	in.integ_id = integ;
 	in.esn = alg_id(&c->proposal, PROPOSAL_I_ESN) == IKE_ESN_YES;
-	in.replay_window = 32;
+	in.replay_window = c->cfg ? c->cfg->replay_window : CONFIG_REPLAY_WINDOW_DEFAULT;
+	if (in.esn && !in.replay_window)
+		in.replay_window = 1; /* RFC 4303 ESN needs the window's top to infer the high bits */
 	in.segment = sa->segment;
 	in.ts_local = tl;
 	in.n_ts_local = c->n_ts_local;

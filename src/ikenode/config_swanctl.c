@@ -1038,6 +1038,7 @@ static const char *const child_keys[] = {
 	"start_action", "dpd_action",	 "close_action",  "rekey_time",
 	"life_time",	"rand_time",	 "rekey_bytes",	  "life_bytes",
 	"rand_bytes",	"rekey_packets", "life_packets",  "rand_packets",
+	"replay_window",
 };
 
 static const char *const conn_unsupported[] = {
@@ -1052,9 +1053,24 @@ static const char *const auth_unsupported[] = {
 	"cert_policy", "revocation", "round",	 "pubkeys",
 };
 
+/* replay_window: packets, 0 (no replay check) .. CONFIG_REPLAY_WINDOW_MAX */
+static int set_replay_window(struct ld *ld, const struct settings_kv *kv, const char *v,
+			     uint32_t *out)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || end == v || *end || v[0] == '-' || n > CONFIG_REPLAY_WINDOW_MAX)
+		return bad_value(ld, kv, "a number of packets from 0 to 4096");
+	*out = (uint32_t)n;
+	return 0;
+}
+
 static const char *const child_unsupported[] = {
 	"ah_proposals",	 "updown",     "hostaccess",  "policies",     "policies_fwd_out",
-	"replay_window", "ipcomp",     "inactivity",  "reqid",	      "mark_in",
+	"ipcomp",        "inactivity",  "reqid",	      "mark_in",
 	"mark_in_sa",	 "mark_out",   "set_mark_in", "set_mark_out", "tfc_padding",
 	"priority",	 "interface",  "hw_offload",  "sha256_96",    "copy_df",
 	"copy_ecn",	 "copy_dscp",  "icmp",	      "if_id_in",     "if_id_out",
@@ -1178,6 +1194,7 @@ static int load_child(struct ld *ld, const struct settings_section *sec, struct 
 	if (!c->name)
 		return -ENOMEM;
 	c->mode = CONFIG_MODE_TUNNEL;
+	c->replay_window = CONFIG_REPLAY_WINDOW_DEFAULT;
 	c->start_action = c->dpd_action = c->close_action = CONFIG_ACTION_NONE;
 	for (size_t i = 0; i < settings_kv_count(sec); i++) {
 		const struct settings_kv *kv = settings_kv_at(sec, i);
@@ -1214,6 +1231,8 @@ static int load_child(struct ld *ld, const struct settings_section *sec, struct 
 			rc = set_action(ld, kv, &c->dpd_action);
 		} else if (!strcmp(name, "close_action")) {
 			rc = set_action(ld, kv, &c->close_action);
+		} else if (!strcmp(name, "replay_window")) {
+			rc = set_replay_window(ld, kv, v, &c->replay_window);
 		} else if (!strcmp(name, "rekey_time")) {
 			rc = set_time(ld, kv, &t.rekey, &t.has_rekey);
 		} else if (!strcmp(name, "life_time")) {

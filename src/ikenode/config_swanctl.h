@@ -210,7 +210,11 @@ struct child_cfg {
 	uint64_t rekey_time, life_time, rand_time; /* seconds */
 	uint64_t rekey_bytes, life_bytes, rand_bytes;
 	uint64_t rekey_packets, life_packets, rand_packets;
+	uint32_t replay_window; /* packets; 0: no replay check (strongSwan's default 32) */
 };
+
+#define CONFIG_REPLAY_WINDOW_DEFAULT 32
+#define CONFIG_REPLAY_WINDOW_MAX 4096
 
 /*
  * Lists never have items NULL: proposals, local_addrs/remote_addrs and local_ts/remote_ts hold

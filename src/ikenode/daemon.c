@@ -185,6 +185,15 @@ static void recv_dgram(void *ctx, const struct net_pkt *pkt)
 	ike_mgr_receive(d->mgr, &dg);
 }
 
+/* expiries from the data plane end their CHILD_SAs */
+static void on_kernel_event(void *ctx, const struct kernel_event *ev)
+{
+	struct ikenode *d = ctx;
+
+	if (d->mgr)
+		ike_mgr_kernel_event(d->mgr, ev);
+}
+
 /* uesp's ESP-in-UDP, both ways through the NAT-T sockets */
 static void esp_from_net(void *ctx, const struct net_pkt *pkt)
 {
@@ -367,8 +376,8 @@ int ikenode_new(struct ikenode **out, const struct ikenode_opts *opts)
 	kopts.route_table = d->dcfg->kernel_route_table;
 	kopts.fwmark = d->dcfg->kernel_fwmark;
 	kopts.node_id = (uint16_t)d->dcfg->node_id;
-	rc = kernel_ipsec_new_opts(&d->kernel, d->dcfg->kernel_backend, d->loop, NULL, NULL,
-				   &kopts);
+	rc = kernel_ipsec_new_opts(&d->kernel, d->dcfg->kernel_backend, d->loop, on_kernel_event,
+				   d, &kopts);
 	if (rc) {
 		log_knl(LOG_ERR, "data plane backend '%s': %s", d->dcfg->kernel_backend,
 			strerror(-rc));

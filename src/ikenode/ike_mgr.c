@@ -215,6 +215,52 @@ void ike_mgr_count_by_segment(const struct ike_mgr *mgr, uint32_t counts[64])
 	qb_map_iter_free(it);
 }
 
+void ike_mgr_kernel_event(struct ike_mgr *mgr, const struct kernel_event *ev)
+{
+	qb_map_iter_t *it;
+	struct ike_sa *sa, *owner = NULL;
+	struct child_sa *child = NULL;
+	void *data;
+
+	if (!mgr || !ev || ev->type == KERNEL_EV_ACQUIRE)
+		return; /* no trap policies are installed */
+	it = qb_map_iter_create(mgr->by_spi);
+	if (!it)
+		return;
+	/* the walk goes to the end: a libqb iterator holds its node until it moves on */
+	while (qb_map_iter_next(it, &data)) {
+		struct child_sa *c;
+
+		sa = data;
+		if (child)
+			continue;
+		c = child_sa_by_spi_in(sa, ev->spi);
+		if (!c)
+			c = child_sa_by_spi_out(sa, ev->spi);
+		if (c) {
+			child = c;
+			owner = sa;
+		}
+	}
+	qb_map_iter_free(it);
+	if (!child)
+		return;
+	if (ev->type == KERNEL_EV_EXPIRE_SOFT) {
+		/* rekeying needs CREATE_CHILD_SA, which is not there yet: the hard limit will end it */
+		ike_sa_log(owner, LOG_INFO, "CHILD_SA %08x/%08x reached its soft lifetime",
+			   child->spi_in, child->spi_out);
+		return;
+	}
+	if (ev->spi == child->spi_in)
+		child->installed_in = false; /* the data plane removed it already */
+	else
+		child->installed_out = false;
+	ike_sa_log(owner, LOG_NOTICE, "CHILD_SA %08x/%08x reached its hard lifetime: deleting",
+		   child->spi_in, child->spi_out);
+	ike_sa_queue(owner, IKE_TASK_DELETE_CHILD, child->spi_in);
+	ike_sa_run_queue(owner);
+}
+
 static struct ike_sa *find_sa(struct ike_mgr *mgr, const uint8_t spi[8])
 {
 	char key[17];

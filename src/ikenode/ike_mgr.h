@@ -140,6 +140,13 @@ MUST_CHECK int ike_mgr_subscribe(struct ike_mgr *mgr, ike_event_fn fn, void *ctx
 struct ike_mgr_counts {
 	size_t ike_sas, half_open, established, child_sas;
 };
+struct kernel_event;
+/*
+ * A data-plane event (kernel_event_fn of kernel_ipsec_new()): a hard
+ * expiry deletes the CHILD_SA with the peer (INFORMATIONAL); a soft one is
+ * logged (no rekeying yet); acquires are ignored. ev is borrowed.
+ */
+void ike_mgr_kernel_event(struct ike_mgr *mgr, const struct kernel_event *ev);
 /* IKE_SAs (half-open included) per segment into counts[0 .. 63]. */
 void ike_mgr_count_by_segment(const struct ike_mgr *mgr, uint32_t counts[64]);
 void ike_mgr_get_counts(const struct ike_mgr *mgr, struct ike_mgr_counts *c);

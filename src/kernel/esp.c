@@ -630,6 +630,12 @@ void esp_sa_state(const struct esp_sa *sa, struct kernel_sa_state *st)
 	}
 }
 
+void esp_sa_counts(const struct esp_sa *sa, uint64_t *bytes, uint64_t *packets)
+{
+	*bytes = sa ? sa->bytes : 0;
+	*packets = sa ? sa->packets : 0;
+}
+
 void esp_sa_touch(struct esp_sa *sa, uint64_t now_sec)
 {
 	if (sa)

@@ -113,6 +113,8 @@ MUST_CHECK int esp_open(struct esp_sa *sa, const uint8_t *pkt, size_t pkt_len, u
  * replay_window, drops_*. st is filled completely.
  */
 void esp_sa_state(const struct esp_sa *sa, struct kernel_sa_state *st);
+/* Just the traffic counters of esp_sa_state() (cheap: for lifetime checks). */
+void esp_sa_counts(const struct esp_sa *sa, uint64_t *bytes, uint64_t *packets);
 /* Records the monotonic time of a packet, for last_use (cheap: callers call it per batch). */
 void esp_sa_touch(struct esp_sa *sa, uint64_t now_sec);
 /*

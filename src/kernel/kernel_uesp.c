@@ -45,6 +45,10 @@ struct uesp_sa {
 	struct sockaddr_storage src, dst;
 	uint64_t added; /* order of installation: the newest outbound SA of a reqid wins */
 	struct esp_sa *esp;
+	uint8_t protocol;
+	uint64_t born_ms; /* monotonic milliseconds at add_sa */
+	uint64_t soft_time, hard_time, soft_bytes, hard_bytes, soft_packets, hard_packets;
+	bool soft_sent;
 };
 
 struct uesp_policy {
@@ -84,6 +88,8 @@ struct uesp {
 	uint64_t install_seq;
 	struct uesp_policy *pol[3]; /* by KERNEL_DIR_* */
 	struct uesp_route *routes;
+	qb_loop_timer_handle life_timer;
+	bool life_timer_on;
 	uesp_udp_out_fn udp_out;
 	void *udp_ctx;
 	struct uesp_stats st;
@@ -109,6 +115,14 @@ static uint64_t now_sec(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 static uint32_t bucket(uint32_t v)
@@ -1001,6 +1015,59 @@ static int raw6_ready(int32_t fd, int32_t revents, void *data)
 	return 0;
 }
 
+/* ---- lifetimes: checked once a second, as the kernel's timers would ---- */
+
+static bool reached(uint64_t limit, uint64_t value)
+{
+	return limit && value >= limit;
+}
+
+/* Soft: an event, once. Hard: the SA goes, then the event (the kernel's order). */
+static void life_check(struct uesp *u, struct uesp_sa **pp, uint64_t now)
+{
+	struct uesp_sa *s = *pp;
+	uint64_t bytes, packets, age = (now - s->born_ms) / 1000u; /* whole seconds */
+	struct kernel_event ev = { .spi = s->spi, .protocol = s->protocol, .dst = s->dst,
+				   .reqid = s->reqid };
+
+	esp_sa_counts(s->esp, &bytes, &packets);
+	if (reached(s->hard_time, age) || reached(s->hard_bytes, bytes) ||
+	    reached(s->hard_packets, packets)) {
+		*pp = s->next;
+		(void)!kernel_null_ops.del_sa(u->book, s->spi, s->protocol, &s->dst);
+		u->n_sas--;
+		sa_free(s);
+		ev.type = KERNEL_EV_EXPIRE_HARD;
+		kernel_ipsec_emit(u->k, &ev);
+		return;
+	}
+	if (!s->soft_sent && (reached(s->soft_time, age) || reached(s->soft_bytes, bytes) ||
+			      reached(s->soft_packets, packets))) {
+		s->soft_sent = true;
+		ev.type = KERNEL_EV_EXPIRE_SOFT;
+		kernel_ipsec_emit(u->k, &ev);
+	}
+}
+
+static void life_tick(void *data)
+{
+	struct uesp *u = data;
+	uint64_t now = now_ms();
+	struct uesp_sa **tables[2] = { u->in_sas, u->out_sas };
+
+	for (int t = 0; t < 2; t++)
+		for (size_t b = 0; b < SA_BUCKETS; b++)
+			for (struct uesp_sa **pp = &tables[t][b]; *pp;) {
+				struct uesp_sa *before = *pp;
+
+				life_check(u, pp, now);
+				if (*pp == before)
+					pp = &(*pp)->next;
+			}
+	u->life_timer_on = qb_loop_timer_add(u->loop, QB_LOOP_LOW, 1000000000ull, u, life_tick,
+					     &u->life_timer) == 0;
+}
+
 /* ---- setup ---- */
 
 static int tun_open(struct uesp *u)
@@ -1096,6 +1163,8 @@ static void uesp_destroy(void *priv)
 	if (u->loop) {
 		if (u->gro.job)
 			qb_loop_job_del(u->loop, QB_LOOP_HIGH, u, gro_job);
+		if (u->life_timer_on)
+			qb_loop_timer_del(u->loop, u->life_timer);
 		if (u->tun_fd >= 0)
 			qb_loop_poll_del(u->loop, u->tun_fd);
 		if (u->raw4 >= 0)
@@ -1174,6 +1243,8 @@ static int uesp_create(struct kernel_ipsec *k, qb_loop_t *loop, void **priv)
 		rc = rc < 0 ? rc : -EIO;
 		goto fail;
 	}
+	u->life_timer_on = qb_loop_timer_add(loop, QB_LOOP_LOW, 1000000000ull, u, life_tick,
+					     &u->life_timer) == 0;
 	log_knl(LOG_INFO, "uesp: TUN device %s (index %d, MTU %u), routes in table %u, mark 0x%x",
 		u->opts->tun_name, u->ifindex, u->opts->mtu, u->opts->route_table,
 		u->opts->fwmark);
@@ -1229,6 +1300,14 @@ static int uesp_add_sa(void *priv, const struct kernel_sa *sa)
 	s->src = sa->src;
 	s->dst = sa->dst;
 	s->added = ++u->install_seq;
+	s->protocol = sa->protocol;
+	s->born_ms = now_ms();
+	s->soft_time = sa->soft_time;
+	s->hard_time = sa->hard_time;
+	s->soft_bytes = sa->soft_bytes;
+	s->hard_bytes = sa->hard_bytes;
+	s->soft_packets = sa->soft_packets;
+	s->hard_packets = sa->hard_packets;
 	if (sa->inbound) {
 		s->next = u->in_sas[bucket(s->spi)];
 		u->in_sas[bucket(s->spi)] = s;

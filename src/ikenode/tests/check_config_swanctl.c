@@ -176,6 +176,7 @@ START_TEST(test_config_swanctl_defaults)
 	ck_assert_uint_eq(ch->life_bytes, 0);
 	ck_assert_uint_eq(ch->rand_bytes, 0);
 	ck_assert_uint_eq(ch->rekey_packets, 0);
+	ck_assert_uint_eq(ch->replay_window, 32);
 	ck_assert_uint_eq(ch->life_packets, 0);
 	ck_assert_uint_eq(ch->rand_packets, 0);
 	config_free(cfg);
@@ -201,6 +202,7 @@ enum field {
 	F_C_LIFE_BYTES,
 	F_C_RAND_BYTES,
 	F_C_REKEY_PACKETS,
+	F_C_REPLAY,
 	F_C_LIFE_PACKETS,
 	F_C_RAND_PACKETS,
 	F_C_MODE,
@@ -248,6 +250,8 @@ static uint64_t field(const struct conn_cfg *c, enum field f)
 		return ch->rand_bytes;
 	case F_C_REKEY_PACKETS:
 		return ch->rekey_packets;
+	case F_C_REPLAY:
+		return ch->replay_window;
 	case F_C_LIFE_PACKETS:
 		return ch->life_packets;
 	case F_C_RAND_PACKETS:
@@ -300,6 +304,9 @@ static const struct value_case {
 	{ true, "rekey_packets", "500", F_C_REKEY_PACKETS, 500 },
 	{ true, "life_packets", "10k", F_C_LIFE_PACKETS, 10240 },
 	{ true, "rand_packets", "3", F_C_RAND_PACKETS, 3 },
+	{ true, "replay_window", "0", F_C_REPLAY, 0 },
+	{ true, "replay_window", "4096", F_C_REPLAY, 4096 },
+	{ true, "replay_window", "1024", F_C_REPLAY, 1024 },
 	/* booleans: vici parse_bool */
 	{ false, "encap", "yes", F_ENCAP, 1 },
 	{ false, "encap", "true", F_ENCAP, 1 },
@@ -372,6 +379,9 @@ static const struct bad_case {
 	{ false, "dpd_delay", "1.5h" },
 	{ true, "life_bytes", "1t" },
 	{ true, "rekey_packets", "abc" },
+	{ true, "replay_window", "4097" },
+	{ true, "replay_window", "-1" },
+	{ true, "replay_window", "32k" },
 	{ true, "rand_bytes", "20000000000g" },
 	{ false, "encap", "maybe" },
 	{ false, "encap", "on" }, /* vici's parse_bool knows no on/off */

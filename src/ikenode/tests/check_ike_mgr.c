@@ -22,6 +22,7 @@
 #include "ikenode/ike_mgr.h"
 #include "ikenode/keylog.h"
 #include "kernel/kernel_ipsec.h"
+#include "kernel/kernel_null.h"
 
 #define MAX_QUEUE 64
 
@@ -196,6 +197,14 @@ static struct config *load(const char *text)
 	return cfg;
 }
 
+/* the data plane's events go to the peer's manager, as the daemon wires them */
+static void peer_kernel_event(void *ctx, const struct kernel_event *ev)
+{
+	struct peer *p = ctx;
+
+	ike_mgr_kernel_event(p->mgr, ev);
+}
+
 static void peer_init(struct net_mock *net, struct peer *p, const char *name, const char *ip,
 		      ike_send_fn send, bool pool)
 {
@@ -211,7 +220,7 @@ static void peer_init(struct net_mock *net, struct peer *p, const char *name, co
 
 	p->name = name;
 	sa_set(&p->addr, ip, 0);
-	ck_assert_int_eq(kernel_ipsec_new(&p->kernel, "null", NULL, NULL, NULL), 0);
+	ck_assert_int_eq(kernel_ipsec_new(&p->kernel, "null", NULL, peer_kernel_event, p), 0);
 	snprintf(p->keylog_path, sizeof(p->keylog_path), "/tmp/ikn-test-%s-%d.esp", name,
 		 (int)getpid());
 	unlink(p->keylog_path);
@@ -602,6 +611,48 @@ START_TEST(test_ike_mgr_encap_forced)
 }
 END_TEST
 
+/*
+ * A hard expiry in moon's data plane (its inbound SA gone) deletes the
+ * CHILD_SA with carol; a soft one changes nothing. The IKE_SA stays.
+ */
+START_TEST(test_ike_mgr_child_hard_expiry)
+{
+	struct net_mock *net = net_new();
+	struct json_object *m, *c;
+	struct sockaddr_storage moon_addr;
+	uint32_t spi_in;
+
+	configure(net, "aes128-sha256-x25519", "aes128-sha256-x25519", "s", "s", "0s");
+	ck_assert_int_eq(ike_mgr_initiate(net->carol.mgr, "home", "home", NULL), 0);
+	pump(net);
+	m = first_sa(net->moon.mgr);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_ptr_nonnull(jchild(m, 0));
+	spi_in = (uint32_t)strtoul(jstr(jchild(m, 0), "spi_in"), NULL, 16);
+	json_object_put(m);
+	sa_set(&moon_addr, "192.168.0.1", 500);
+	ck_assert_int_eq(kernel_null_expire(net->moon.kernel, spi_in, IPPROTO_ESP, &moon_addr, false),
+			 0);
+	pump(net);
+	m = first_sa(net->moon.mgr);
+	ck_assert_ptr_nonnull(jchild(m, 0));
+	json_object_put(m);
+	ck_assert_int_eq(kernel_null_expire(net->moon.kernel, spi_in, IPPROTO_ESP, &moon_addr, true),
+			 0);
+	pump(net);
+	m = first_sa(net->moon.mgr);
+	c = first_sa(net->carol.mgr);
+	ck_assert_str_eq(jstr(m, "state"), "ESTABLISHED");
+	ck_assert_ptr_null(jchild(m, 0));
+	ck_assert_ptr_null(jchild(c, 0));
+	ck_assert_int_eq(kernel_ipsec_sa_count(net->moon.kernel), 0);
+	ck_assert_int_eq(kernel_ipsec_sa_count(net->carol.kernel), 0);
+	json_object_put(m);
+	json_object_put(c);
+	net_free(net);
+}
+END_TEST
+
 START_TEST(test_ike_mgr_garbage_leaves_sas_intact)
 {
 	struct net_mock *net = net_new();
@@ -737,6 +788,7 @@ Suite *ike_mgr_suite(void)
 	tcase_add_test(tc, test_ike_mgr_dpd_detects_dead_peer);
 	tcase_add_test(tc, test_ike_mgr_nat_detected_and_floated);
 	tcase_add_test(tc, test_ike_mgr_encap_forced);
+	tcase_add_test(tc, test_ike_mgr_child_hard_expiry);
 	tcase_add_test(tc, test_ike_mgr_garbage_leaves_sas_intact);
 	tcase_add_test(tc, test_ike_mgr_initial_contact_replaces_stale_sa);
 	tcase_add_test(tc, test_ike_mgr_key_exchange_on_worker_pool);

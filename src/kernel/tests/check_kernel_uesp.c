@@ -383,6 +383,100 @@ START_TEST(test_kernel_uesp_tunnel)
 }
 END_TEST
 
+struct events {
+	struct kernel_event ev[8];
+	size_t n;
+};
+
+static void on_event(void *ctx, const struct kernel_event *ev)
+{
+	struct events *e = ctx;
+
+	if (e->n < 8)
+		e->ev[e->n++] = *ev;
+}
+
+/*
+ * Lifetimes, checked once a second: the soft limit raises one event and the
+ * SA stays; the hard limit removes the SA and then raises its event.
+ */
+START_TEST(test_kernel_uesp_lifetimes)
+{
+	qb_loop_t *loop;
+	struct capture cap = { 0 };
+	struct events evs = { .n = 0 };
+	struct kernel_opts o = { .tun_name = "iktest0" };
+	struct kernel_ipsec *k = NULL;
+	struct kernel_policy out;
+	struct sockaddr_storage to = v4("10.2.0.5", 9999), local = v4("10.1.0.1", 0);
+	struct sockaddr_storage peer = v4("192.168.0.100", 4500), us = v4("192.168.0.1", 4500);
+	struct kernel_sa sa = {
+		.spi = 0x1001,
+		.protocol = IPPROTO_ESP,
+		.src = us,
+		.dst = peer,
+		.encap = true,
+		.reqid = 7,
+		.mode = KERNEL_MODE_TUNNEL,
+		.encr_id = KERNEL_ENCR_AES_GCM_16,
+		.encr_key_bits = 128,
+		.encr_key = { .ptr = (uint8_t *)key_out, .len = 20 },
+		.soft_packets = 1,
+		.hard_packets = 2,
+	};
+	struct kernel_sa_state st;
+	int fd;
+
+	if (!enter_netns())
+		return;
+	loop = qb_loop_create();
+	ck_assert_int_eq(kernel_ipsec_new_opts(&k, "uesp", loop, on_event, &evs, &o), 0);
+	ck_assert_int_eq(kernel_uesp_set_udp_output(k, capture_out, &cap), 0);
+	ck_assert_int_eq(kernel_ipsec_add_sa(k, &sa), 0);
+	/* an inbound SA that lives one second */
+	sa = (struct kernel_sa){ .spi = 0x2002, .protocol = IPPROTO_ESP, .inbound = true,
+				 .src = peer, .dst = us, .encap = true, .reqid = 7,
+				 .mode = KERNEL_MODE_TUNNEL, .encr_id = KERNEL_ENCR_AES_GCM_16,
+				 .encr_key_bits = 128,
+				 .encr_key = { .ptr = (uint8_t *)key_in, .len = 20 },
+				 .replay_window = 64, .hard_time = 1 };
+	ck_assert_int_eq(kernel_ipsec_add_sa(k, &sa), 0);
+	out = policy("10.1.0.0", "10.1.0.255", "10.2.0.0", "10.2.0.255", KERNEL_DIR_OUT);
+	ck_assert_int_eq(kernel_ipsec_add_policy(k, &out), 0);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&local, sizeof(struct sockaddr_in)), 0);
+	ck_assert_int_eq(sendto(fd, "one", 3, 0, (struct sockaddr *)&to, sizeof(struct sockaddr_in)), 3);
+	/* two checks: the soft limit after one packet; the inbound SA's second is up */
+	spin(loop, 2300);
+	ck_assert_uint_eq(cap.n, 1);
+	ck_assert_uint_eq(evs.n, 2);
+	for (size_t i = 0; i < evs.n; i++) {
+		if (evs.ev[i].spi == 0x1001) {
+			ck_assert_int_eq(evs.ev[i].type, KERNEL_EV_EXPIRE_SOFT);
+			ck_assert(kernel_ipsec_addr_equal(&evs.ev[i].dst, &peer));
+		} else {
+			ck_assert_uint_eq(evs.ev[i].spi, 0x2002);
+			ck_assert_int_eq(evs.ev[i].type, KERNEL_EV_EXPIRE_HARD);
+			ck_assert_uint_eq(evs.ev[i].reqid, 7);
+		}
+	}
+	ck_assert_int_eq(kernel_ipsec_query_sa(k, 0x2002, IPPROTO_ESP, &us, &st), -ENOENT);
+	ck_assert_int_eq(kernel_ipsec_query_sa(k, 0x1001, IPPROTO_ESP, &peer, &st), 0);
+	/* the second packet reaches the hard limit: the SA goes at the next check */
+	ck_assert_int_eq(sendto(fd, "two", 3, 0, (struct sockaddr *)&to, sizeof(struct sockaddr_in)), 3);
+	spin(loop, 1100);
+	ck_assert_uint_eq(cap.n, 2);
+	ck_assert_uint_eq(evs.n, 3);
+	ck_assert_int_eq(evs.ev[2].type, KERNEL_EV_EXPIRE_HARD);
+	ck_assert_uint_eq(evs.ev[2].spi, 0x1001);
+	ck_assert_uint_eq(kernel_ipsec_sa_count(k), 0);
+	kernel_ipsec_free(k);
+	close(fd);
+	qb_loop_destroy(loop);
+}
+END_TEST
+
 START_TEST(test_kernel_uesp_raw)
 {
 	qb_loop_t *loop;
@@ -436,6 +530,7 @@ Suite *kernel_uesp_suite(void)
 	tcase_add_test(tc, test_kernel_uesp_input);
 	tcase_add_test(tc, test_kernel_uesp_tunnel);
 	tcase_add_test(tc, test_kernel_uesp_raw);
+	tcase_add_test(tc, test_kernel_uesp_lifetimes);
 	suite_add_tcase(s, tc);
 	return s;
 }
