@@ -97,8 +97,12 @@ static void print_child(FILE *f, struct json_object *c)
 	fprintf(f, "  %s: #%" PRId64 ", %s, %s%s, ESP:%s\n", jstr(c, "name"), jint(c, "id"),
 		jstr(c, "state"), jstr(c, "mode"), jbool(c, "encap") ? "-in-UDP" : "",
 		jstr(c, "proposal"));
-	fprintf(f, "    in  %s, %10" PRId64 " bytes, %8" PRId64 " packets\n", jstr(c, "spi_in"),
+	fprintf(f, "    in  %s, %10" PRId64 " bytes, %8" PRId64 " packets", jstr(c, "spi_in"),
 		jint(c, "bytes_in"), jint(c, "packets_in"));
+	if (jint(c, "drops_icv") || jint(c, "drops_replay") || jint(c, "drops_other"))
+		fprintf(f, ", dropped: %" PRId64 " ICV, %" PRId64 " replay, %" PRId64 " other",
+			jint(c, "drops_icv"), jint(c, "drops_replay"), jint(c, "drops_other"));
+	fputc('\n', f);
 	fprintf(f, "    out %s, %10" PRId64 " bytes, %8" PRId64 " packets\n", jstr(c, "spi_out"),
 		jint(c, "bytes_out"), jint(c, "packets_out"));
 	fputs("    local  ", f);
