@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <linux/fib_rules.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
@@ -245,7 +246,39 @@ static int nl_err(int e)
 	}
 }
 
-static int route_change(struct uesp *u, int family, const uint8_t *addr, uint8_t plen, bool add)
+/*
+ * A local address inside the policy's source selector, so that what the
+ * host itself sends into the tunnel leaves with an address the peer's
+ * selectors accept (as strongSwan's route source). false if there is none.
+ */
+static bool local_src(const struct kernel_ts *src, uint8_t out[16])
+{
+	struct ifaddrs *ifs, *i;
+	size_t n = addr_len(src->family);
+	bool found = false;
+
+	if (getifaddrs(&ifs))
+		return false;
+	for (i = ifs; i && !found; i = i->ifa_next) {
+		const uint8_t *a;
+
+		if (!i->ifa_addr || i->ifa_addr->sa_family != src->family ||
+		    (i->ifa_flags & IFF_LOOPBACK))
+			continue;
+		a = ss_addr((const struct sockaddr_storage *)i->ifa_addr);
+		if (src->family == AF_INET6 && a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+			continue; /* link-local: no source for routed traffic */
+		if (memcmp(a, src->from, n) >= 0 && memcmp(a, src->to, n) <= 0) {
+			memcpy(out, a, n);
+			found = true;
+		}
+	}
+	freeifaddrs(ifs);
+	return found;
+}
+
+static int route_change(struct uesp *u, int family, const uint8_t *addr, uint8_t plen, bool add,
+			const uint8_t *pref_src)
 {
 	struct rtnl_route *r = rtnl_route_alloc();
 	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
@@ -265,6 +298,12 @@ static int route_change(struct uesp *u, int family, const uint8_t *addr, uint8_t
 	rtnl_route_set_protocol(r, RTPROT_STATIC);
 	rc = rtnl_route_set_dst(r, dst);
 	nl_addr_put(dst);
+	if (!rc && pref_src) {
+		struct nl_addr *ps = nl_addr_build(family, pref_src, addr_len(family));
+
+		rc = ps ? rtnl_route_set_pref_src(r, ps) : -NLE_NOMEM;
+		nl_addr_put(ps);
+	}
 	rtnl_route_nh_set_ifindex(nh, u->ifindex);
 	rtnl_route_add_nexthop(r, nh);
 	if (!rc)
@@ -357,6 +396,7 @@ struct route_walk {
 	int family;
 	bool add;
 	int rc;
+	const uint8_t *pref_src; /* NULL: the kernel picks */
 };
 
 static void route_ref(void *ctx, const uint8_t *addr, uint8_t plen)
@@ -385,7 +425,7 @@ static void route_ref(void *ctx, const uint8_t *addr, uint8_t plen)
 		memcpy(r->addr, addr, n);
 		r->plen = plen;
 		r->refs = 1;
-		int rc = route_change(u, w->family, addr, plen, true);
+		int rc = route_change(u, w->family, addr, plen, true, w->pref_src);
 		if (rc) {
 			char a[INET6_ADDRSTRLEN];
 
@@ -400,17 +440,20 @@ static void route_ref(void *ctx, const uint8_t *addr, uint8_t plen)
 	if (!r || --r->refs)
 		return;
 	*pp = r->next;
-	(void)!route_change(u, w->family, addr, plen, false);
+	(void)!route_change(u, w->family, addr, plen, false, NULL);
 	free(r);
 }
 
 static int policy_routes(struct uesp *u, const struct kernel_policy *p, bool add)
 {
-	struct route_walk w = { u, p->dst.family, add, 0 };
+	struct route_walk w = { u, p->dst.family, add, 0, NULL };
+	uint8_t src[16];
 	int n;
 
 	if (p->dir != KERNEL_DIR_OUT)
 		return 0;
+	if (add && local_src(&p->src, src))
+		w.pref_src = src;
 	n = range_prefixes(p->dst.from, p->dst.to, addr_len(p->dst.family), route_ref, &w);
 	if (n == -E2BIG)
 		log_knl(LOG_WARNING, "uesp: a selector needs more than %d routes: not routed",

@@ -303,6 +303,8 @@ START_TEST(test_kernel_uesp_tunnel)
 	ck_assert_int_eq(kernel_ipsec_add_policy(k, &in), 0);
 	ck_assert_int_eq(kernel_ipsec_add_policy(k, &fwd), 0);
 	ck_assert(output_has("ip route show table 220", "10.2.0.0/24 dev iktest0"));
+	/* what the host sends itself leaves from its address inside the local selector */
+	ck_assert(output_has("ip route show table 220", "src 10.1.0.1"));
 	ck_assert(output_has("ip rule", "not from all fwmark 0x42 lookup 220"));
 
 	/* out: a datagram to 10.2.0.5 is routed into the TUN and leaves as ESP in UDP */
