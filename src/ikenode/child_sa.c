@@ -15,6 +15,7 @@
 #include "ikenode/keylog.h"
 #include "ikenode/ts.h"
 #include "kernel/kernel_ipsec.h"
+#include "segment/classify.h"
 
 static const char *const child_state_names[] = {
 	[CHILD_SA_INSTALLED] = "INSTALLED",
@@ -278,6 +279,86 @@ static void child_log_up(struct ike_sa *sa, struct child_sa *c)
 		   c->encap ? ", UDP-encapsulated" : "");
 }
 
+/* ---- inner classification: the remote selectors -> this IKE_SA's segment ---- */
+
+/* Appends the prefix to the child's list if the table took it (not another's). */
+static void classify_prefix(struct ike_sa *sa, struct child_sa *c, int family, const uint8_t *a,
+			    unsigned int len)
+{
+	struct child_prefix p = { .key = { .family = (uint8_t)family }, .len = (uint8_t)len };
+	struct child_prefix *grown;
+
+	memcpy(p.key.addr, a, family == AF_INET ? 4 : 16);
+	if (classify_add(sa->mgr->deps.classify, &p.key, len, sa->segment))
+		return; /* already there for another CHILD_SA, or the table is full */
+	grown = realloc(c->classified, (c->n_classified + 1) * sizeof(*grown));
+	if (!grown) {
+		(void)!classify_remove(sa->mgr->deps.classify, &p.key, len);
+		return;
+	}
+	c->classified = grown;
+	c->classified[c->n_classified++] = p;
+}
+
+/* A selector's address range as the fewest prefixes (at most 64 per selector). */
+static void classify_range(struct ike_sa *sa, struct child_sa *c, int family,
+			   const uint8_t *from, const uint8_t *to)
+{
+	size_t n = family == AF_INET ? 4 : 16;
+	uint8_t cur[16], last[16];
+
+	memcpy(cur, from, n);
+	for (int count = 0; count < 64 && memcmp(cur, to, n) <= 0; count++) {
+		unsigned int host = 0;
+
+		/* the largest aligned block at cur that ends within to */
+		for (unsigned int bits = 1; bits <= n * 8; bits++) {
+			if (cur[n - 1 - (bits - 1) / 8] & (1u << ((bits - 1) % 8)))
+				break;
+			memcpy(last, cur, n);
+			for (unsigned int b = 0; b < bits; b++)
+				last[n - 1 - b / 8] |= (uint8_t)(1u << (b % 8));
+			if (memcmp(last, to, n) > 0)
+				break;
+			host = bits;
+		}
+		classify_prefix(sa, c, family, cur, (unsigned int)(n * 8 - host));
+		memcpy(last, cur, n);
+		for (unsigned int b = 0; b < host; b++)
+			last[n - 1 - b / 8] |= (uint8_t)(1u << (b % 8));
+		if (!memcmp(last, to, n))
+			return;
+		memcpy(cur, last, n);
+		for (size_t i = n; i-- > 0;)
+			if (++cur[i])
+				break;
+	}
+}
+
+static void child_classify(struct ike_sa *sa, struct child_sa *c)
+{
+	if (!sa->mgr->deps.classify)
+		return;
+	for (size_t i = 0; i < c->n_ts_remote; i++) {
+		const struct ike_ts *t = &c->ts_remote[i];
+
+		if (t->type == IKE_TS_IPV4_ADDR_RANGE)
+			classify_range(sa, c, AF_INET, t->start, t->end);
+		else if (t->type == IKE_TS_IPV6_ADDR_RANGE)
+			classify_range(sa, c, AF_INET6, t->start, t->end);
+	}
+}
+
+static void child_unclassify(struct ike_sa *sa, struct child_sa *c)
+{
+	for (size_t i = 0; i < c->n_classified; i++)
+		(void)!classify_remove(sa->mgr->deps.classify, &c->classified[i].key,
+				       c->classified[i].len);
+	free(c->classified);
+	c->classified = NULL;
+	c->n_classified = 0;
+}
+
 static void child_link(struct ike_sa *sa, struct child_sa *c)
 {
 	c->state = CHILD_SA_INSTALLED;
@@ -285,6 +366,7 @@ static void child_link(struct ike_sa *sa, struct child_sa *c)
 	c->next = sa->children;
 	sa->children = c;
 	sa->mgr->n_children++;
+	child_classify(sa, c);
 	child_log_up(sa, c);
 	ike_mgr_emit(sa->mgr, IKE_EV_CHILD_UP, sa, c);
 }
@@ -312,6 +394,7 @@ void child_sa_destroy(struct ike_sa *sa, struct child_sa *child)
 		}
 	}
 	child_unwind(sa, child);
+	child_unclassify(sa, child);
 	ike_sa_log(sa, LOG_NOTICE, "CHILD_SA %s{%" PRIu64 "} removed",
 		   child->cfg ? child->cfg->name : "-", child->id);
 	ike_mgr_emit(sa->mgr, IKE_EV_CHILD_DOWN, sa, child);

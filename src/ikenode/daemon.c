@@ -28,6 +28,7 @@
 #include "ikenode/net.h"
 #include "kernel/kernel_ipsec.h"
 #include "kernel/kernel_uesp.h"
+#include "segment/classify.h"
 #include "segment/filter.h"
 #include "segment/segment.h"
 
@@ -301,6 +302,14 @@ static int start_filter(struct ikenode *d)
 	rc = seg_filter_new(&d->filter, &fc, d->loop);
 	if (!rc)
 		rc = seg_filter_set_owned(d->filter, config_daemon_segment_active(c));
+	if (!rc && fc.backend == SEG_FILTER_NFQUEUE) {
+		/* inner traffic follows its peer: the CHILD_SAs' remote selectors -> segments */
+		d->classify = classify_new(DAEMON_CLASSIFY_MAX);
+		if (d->classify)
+			seg_filter_set_classifier(d->filter, d->classify);
+		else
+			rc = -ENOMEM;
+	}
 	if (rc) {
 		log_seg(LOG_ERR, "segment filter (%s): %s", seg_filter_backend_name(fc.backend),
 			strerror(-rc));
@@ -431,6 +440,7 @@ int ikenode_new(struct ikenode **out, const struct ikenode_opts *opts)
 	deps.ha = d->dcfg->ha_enabled;
 	deps.segments = (uint8_t)config_daemon_segment_count(d->dcfg);
 	deps.segment_seed = d->dcfg->segment_seed;
+	deps.classify = d->classify;
 	deps.port_natt = d->dcfg->port_natt;
 	rc = ike_mgr_new(&d->mgr, &deps);
 	if (rc)
@@ -495,6 +505,7 @@ void ikenode_free(struct ikenode *d)
 	ike_mgr_free(d->mgr);
 	net_free(d->net);
 	seg_filter_free(d->filter);
+	classify_free(d->classify);
 	kernel_ipsec_free(d->kernel);
 	cred_store_free(d->creds);
 	keylog_close(d->keylog);

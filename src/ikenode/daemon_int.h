@@ -9,6 +9,9 @@
 
 #include "ikenode/daemon.h"
 
+/* prefixes in the inner classification table: remote selectors of every CHILD_SA */
+#define DAEMON_CLASSIFY_MAX 65536
+
 struct config;
 struct crypto_algs;
 struct crypto_dh_groups;
@@ -41,6 +44,7 @@ struct ikenode {
 	struct crypto_dh_groups *groups;
 	struct kernel_ipsec *kernel;
 	struct seg_filter *filter; /* NULL: ha { filter = none } */
+	struct classify *classify; /* the NFQUEUE filter's inner classification, or NULL */
 	struct workpool *workpool;
 	struct cred_store *creds;
 	struct keylog *keylog, *keylog_esp;

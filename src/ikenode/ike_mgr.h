@@ -67,6 +67,13 @@ struct ike_mgr_deps {
 	struct ike_timing timing;
 	bool ha;	 /* announce IKEV2_MESSAGE_ID_SYNC_SUPPORTED (RFC 6311) */
 	uint8_t segments; /* 1 .. 64; 0 taken as 1 */
+	/*
+	 * Optional (borrowed): the inner classification table. Every installed
+	 * CHILD_SA's remote selectors go into it as prefixes -> the IKE_SA's
+	 * segment, and leave with the CHILD_SA (a prefix another CHILD_SA put
+	 * there first stays that one's).
+	 */
+	struct classify *classify;
 	uint32_t segment_seed;
 	/* the port we answer NAT-T on (4500); floating switches local ports to it */
 	uint16_t port_natt;

@@ -22,6 +22,7 @@
 #include "ikenode/ike_mgr.h"
 #include "ikenode/ike_msg.h"
 #include "ikenode/proposal.h"
+#include "segment/segment.h"
 
 #define IKE_MAX_MSG 65536
 #define IKE_NONCE_LEN 32
@@ -65,6 +66,14 @@ struct child_sa {
 	bool installed_in, installed_out;
 	uint64_t policies_added; /* child_policies() */
 	uint64_t installed_at; /* monotonic seconds */
+	/* the remote-selector prefixes this CHILD_SA put into deps.classify (owned) */
+	struct child_prefix *classified;
+	size_t n_classified;
+};
+
+struct child_prefix {
+	struct flow_key key;
+	uint8_t len;
 };
 
 /* Something the SA must send as a request when the window is free. */

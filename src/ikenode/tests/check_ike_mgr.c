@@ -23,6 +23,8 @@
 #include "ikenode/keylog.h"
 #include "kernel/kernel_ipsec.h"
 #include "kernel/kernel_null.h"
+#include "segment/classify.h"
+#include "segment/segment.h"
 
 #define MAX_QUEUE 64
 
@@ -35,6 +37,7 @@ struct peer {
 	struct keylog *keylog_esp;
 	char keylog_path[64];
 	struct sockaddr_storage addr;	/* its own address (port 0: any port) */
+	struct classify *classify;	/* its inner classification table (4 segments) */
 	struct workpool *pool;		/* moon in the worker-pool test */
 };
 
@@ -227,6 +230,10 @@ static void peer_init(struct net_mock *net, struct peer *p, const char *name, co
 	ck_assert_int_eq(keylog_open(&p->keylog_esp, p->keylog_path), 0);
 	deps.kernel = p->kernel;
 	deps.keylog_esp = p->keylog_esp;
+	p->classify = classify_new(64);
+	ck_assert_ptr_nonnull(p->classify);
+	deps.classify = p->classify;
+	deps.segments = 4;
 	if (pool) {
 		ck_assert_int_eq(workpool_new(&p->pool, net->loop, 2), 0);
 		deps.workpool = p->pool;
@@ -236,9 +243,14 @@ static void peer_init(struct net_mock *net, struct peer *p, const char *name, co
 
 static void peer_fini(struct peer *p)
 {
+	struct classify *cls = p->classify;
+
 	workpool_free(p->pool);
 	p->pool = NULL;
 	ike_mgr_free(p->mgr);
+	/* every CHILD_SA took its prefixes with it */
+	ck_assert_uint_eq(classify_size(cls), 0);
+	classify_free(cls);
 	kernel_ipsec_free(p->kernel);
 	keylog_close(p->keylog_esp);
 	unlink(p->keylog_path);
@@ -653,6 +665,43 @@ START_TEST(test_ike_mgr_child_hard_expiry)
 }
 END_TEST
 
+/*
+ * Inner classification: moon's table maps carol's selector (her address:
+ * `dynamic`) to the segment of her IKE_SA, computed here with segment_of();
+ * the entry goes with the CHILD_SA.
+ */
+START_TEST(test_ike_mgr_inner_classification)
+{
+	struct net_mock *net = net_new();
+	struct segment_cfg scfg = { .version = SEGMENT_VERSION_1, .count = 4 };
+	struct flow_key carol = { .family = AF_INET };
+	struct json_object *m;
+	int seg;
+
+	ck_assert_int_eq(inet_pton(AF_INET, "192.168.0.100", carol.addr), 1);
+	seg = segment_of(&carol, &scfg);
+	ck_assert_int_ge(seg, 0);
+	configure(net, "aes128-sha256-x25519", "aes128-sha256-x25519", "s", "s", "0s");
+	ck_assert_int_eq(ike_mgr_initiate(net->carol.mgr, "home", "home", NULL), 0);
+	pump(net);
+	m = first_sa(net->moon.mgr);
+	ck_assert_ptr_nonnull(jchild(m, 0));
+	ck_assert_int_eq(json_object_get_int(json_object_object_get(m, "segment")), seg);
+	json_object_put(m);
+	ck_assert_int_eq(classify_lookup(net->moon.classify, &carol), seg);
+	ck_assert_uint_eq(classify_size(net->moon.classify), 1);
+	/* carol's table: moon's side, 10.1.0.0/16, to the segment of moon's address */
+	carol.addr[0] = 10, carol.addr[1] = 1, carol.addr[2] = 7, carol.addr[3] = 9;
+	ck_assert_int_ge(classify_lookup(net->carol.classify, &carol), 0);
+	ck_assert_int_eq(ike_mgr_terminate(net->carol.mgr, "home", NULL), 0);
+	pump(net);
+	ck_assert_uint_eq(n_sas(net->moon.mgr), 0);
+	ck_assert_uint_eq(classify_size(net->moon.classify), 0);
+	ck_assert_uint_eq(classify_size(net->carol.classify), 0);
+	net_free(net);
+}
+END_TEST
+
 START_TEST(test_ike_mgr_garbage_leaves_sas_intact)
 {
 	struct net_mock *net = net_new();
@@ -789,6 +838,7 @@ Suite *ike_mgr_suite(void)
 	tcase_add_test(tc, test_ike_mgr_nat_detected_and_floated);
 	tcase_add_test(tc, test_ike_mgr_encap_forced);
 	tcase_add_test(tc, test_ike_mgr_child_hard_expiry);
+	tcase_add_test(tc, test_ike_mgr_inner_classification);
 	tcase_add_test(tc, test_ike_mgr_garbage_leaves_sas_intact);
 	tcase_add_test(tc, test_ike_mgr_initial_contact_replaces_stale_sa);
 	tcase_add_test(tc, test_ike_mgr_key_exchange_on_worker_pool);
