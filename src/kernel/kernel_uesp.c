@@ -35,6 +35,9 @@
 /* a prefix list longer than this for one selector is not routed (logged) */
 #define UESP_MAX_PREFIXES 64
 #define SA_BUCKETS 1024u
+/* raw ESP reception: datagrams per recvmmsg() and the room for each */
+#define UESP_RAW_SLOTS 16
+#define UESP_RAW_SLOT 65536u
 /* in front of an opened packet: a transport-mode IP header and the virtio header */
 #define OPEN_HEADROOM 64
 
@@ -98,6 +101,7 @@ struct uesp {
 	size_t rx_len; /* a TUN read: virtio header + a TSO super-packet of up to 64 KiB */
 	uint8_t *rx; /* one cleartext (after its virtio header) or ESP packet as read */
 	uint8_t *seg; /* one segment cut from a TSO packet (mtu bytes) */
+	uint8_t *raw_rx; /* UESP_RAW_SLOTS x UESP_RAW_SLOT: raw ESP as received */
 	uint8_t *tx; /* UESP_BATCH sealed packets */
 	uint8_t *open_buf; /* one opened packet (+ room for a rebuilt transport header) */
 	struct uesp_gro gro;
@@ -492,46 +496,45 @@ static void ss_set(struct sockaddr_storage *ss, int family, const uint8_t *addr,
 	}
 }
 
-static ssize_t raw_send(struct uesp *u, const struct uesp_sa *sa, const uint8_t *pkt, size_t len)
-{
-	union {
-		struct cmsghdr align;
-		uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-	} cbuf;
-	struct sockaddr_storage to = sa->dst;
-	struct iovec iov = { (void *)pkt, len };
-	struct msghdr msg = { .msg_name = &to, .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = cbuf.buf };
-	struct cmsghdr *c = (struct cmsghdr *)cbuf.buf;
-	int fd = sa->dst.ss_family == AF_INET ? u->raw4 : u->raw6;
+union raw_cbuf {
+	struct cmsghdr align;
+	uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+};
 
-	memset(&cbuf, 0, sizeof(cbuf));
+/* msg (with iov, to and cbuf, the caller's) sending pkt as raw ESP from sa's src to its dst */
+static void raw_msg(const struct uesp_sa *sa, const uint8_t *pkt, size_t len, struct msghdr *msg,
+		    struct iovec *iov, struct sockaddr_storage *to, union raw_cbuf *cbuf)
+{
+	struct cmsghdr *c = (struct cmsghdr *)cbuf->buf;
+
+	*to = sa->dst;
+	*iov = (struct iovec){ (void *)pkt, len };
+	*msg = (struct msghdr){ .msg_name = to, .msg_iov = iov, .msg_iovlen = 1,
+				.msg_control = cbuf->buf };
+	memset(cbuf, 0, sizeof(*cbuf));
 	if (sa->dst.ss_family == AF_INET) {
 		struct in_pktinfo pi = { 0 };
 
-		((struct sockaddr_in *)&to)->sin_port = 0;
-		msg.msg_namelen = sizeof(struct sockaddr_in);
+		((struct sockaddr_in *)to)->sin_port = 0;
+		msg->msg_namelen = sizeof(struct sockaddr_in);
 		memcpy(&pi.ipi_spec_dst, ss_addr(&sa->src), 4);
 		c->cmsg_level = IPPROTO_IP;
 		c->cmsg_type = IP_PKTINFO;
 		c->cmsg_len = CMSG_LEN(sizeof(pi));
 		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-		msg.msg_controllen = CMSG_SPACE(sizeof(pi));
+		msg->msg_controllen = CMSG_SPACE(sizeof(pi));
 	} else {
 		struct in6_pktinfo pi = { 0 };
 
-		((struct sockaddr_in6 *)&to)->sin6_port = 0;
-		msg.msg_namelen = sizeof(struct sockaddr_in6);
+		((struct sockaddr_in6 *)to)->sin6_port = 0;
+		msg->msg_namelen = sizeof(struct sockaddr_in6);
 		memcpy(&pi.ipi6_addr, ss_addr(&sa->src), 16);
 		c->cmsg_level = IPPROTO_IPV6;
 		c->cmsg_type = IPV6_PKTINFO;
 		c->cmsg_len = CMSG_LEN(sizeof(pi));
 		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-		msg.msg_controllen = CMSG_SPACE(sizeof(pi));
+		msg->msg_controllen = CMSG_SPACE(sizeof(pi));
 	}
-	if (fd < 0)
-		return -1;
-	return sendmsg(fd, &msg, MSG_DONTWAIT);
 }
 
 /* Seals one cleartext packet for its SA; 0 and *sa_out, or a drop. */
@@ -624,21 +627,58 @@ static uint64_t pseudo_sum(const uint8_t *ip, bool v6, uint8_t proto, size_t l4_
 
 /* ---- the outbound path: TUN -> ESP ---- */
 
+/* Sealed packets of one wake-up: ESP in UDP for the daemon's sockets, raw ESP for ours. */
 struct out_batch {
 	struct uesp_dgram d[UESP_BATCH];
+	const struct uesp_sa *raw[UESP_BATCH]; /* non-NULL: d[i] leaves as raw ESP of this SA */
 	size_t n;
 	uint64_t now;
 };
 
+/* The raw ESP packets of b for one family in one sendmmsg(). */
+static void raw_flush(struct uesp *u, const struct out_batch *b, int family)
+{
+	struct mmsghdr mm[UESP_BATCH];
+	struct iovec iov[UESP_BATCH];
+	struct sockaddr_storage to[UESP_BATCH];
+	union raw_cbuf cb[UESP_BATCH];
+	int fd = family == AF_INET ? u->raw4 : u->raw6, r;
+	unsigned int k = 0;
+
+	for (size_t i = 0; i < b->n; i++) {
+		if (!b->raw[i] || b->raw[i]->dst.ss_family != family)
+			continue;
+		raw_msg(b->raw[i], b->d[i].data, b->d[i].len, &mm[k].msg_hdr, &iov[k], &to[k],
+			&cb[k]);
+		k++;
+	}
+	if (!k)
+		return;
+	r = fd < 0 ? -1 : sendmmsg(fd, mm, k, MSG_DONTWAIT);
+	r = r < 0 ? 0 : r;
+	u->st.esp_tx += (uint64_t)r;
+	u->st.tx_errors += k - (unsigned int)r;
+}
+
 static void out_flush(struct uesp *u, struct out_batch *b)
 {
-	size_t sent;
+	struct uesp_dgram udp[UESP_BATCH];
+	size_t n = 0, sent;
 
 	if (!b->n)
 		return;
-	sent = u->udp_out ? u->udp_out(u->udp_ctx, b->d, b->n) : 0;
-	u->st.esp_tx += sent;
-	u->st.tx_errors += b->n - sent;
+	for (size_t i = 0; i < b->n; i++)
+		if (!b->raw[i])
+			udp[n++] = b->d[i];
+	if (n) {
+		sent = u->udp_out ? u->udp_out(u->udp_ctx, udp, n) : 0;
+		u->st.esp_tx += sent;
+		u->st.tx_errors += n - sent;
+	}
+	if (n < b->n) {
+		raw_flush(u, b, AF_INET);
+		raw_flush(u, b, AF_INET6);
+	}
 	b->n = 0;
 }
 
@@ -662,13 +702,7 @@ static void out_one(struct uesp *u, struct out_batch *b, const uint8_t *pkt, siz
 		return;
 	}
 	esp_sa_touch(sa->esp, b->now);
-	if (!sa->encap) {
-		if (raw_send(u, sa, out, out_len) < 0)
-			u->st.tx_errors++;
-		else
-			u->st.esp_tx++;
-		return;
-	}
+	b->raw[b->n] = sa->encap ? NULL : sa;
 	b->d[b->n++] = (struct uesp_dgram){ out, out_len, &sa->src, &sa->dst };
 }
 
@@ -998,49 +1032,59 @@ void kernel_uesp_input(struct kernel_ipsec *k, const uint8_t *pkt, size_t len,
 	esp_in(u, pkt, len, src, dst);
 }
 
+/* Raw ESP as it arrives (IPv4 with its header), UESP_RAW_SLOTS per recvmmsg(). */
 static void raw_read(struct uesp *u, int fd, int family)
 {
-	for (int i = 0; i < UESP_BATCH; i++) {
-		union {
-			struct cmsghdr align;
-			uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-		} cbuf;
-		struct sockaddr_storage from, to;
-		struct iovec iov = { u->rx, u->rx_len };
-		struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof(from),
-				      .msg_iov = &iov, .msg_iovlen = 1,
-				      .msg_control = cbuf.buf, .msg_controllen = sizeof(cbuf) };
-		ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT);
-		const uint8_t *pkt = u->rx;
-		size_t len;
+	struct mmsghdr mm[UESP_RAW_SLOTS];
+	struct iovec iov[UESP_RAW_SLOTS];
+	struct sockaddr_storage from[UESP_RAW_SLOTS], to;
+	union raw_cbuf cb[UESP_RAW_SLOTS];
 
+	for (int round = 0; round < UESP_BATCH / UESP_RAW_SLOTS; round++) {
+		int n;
+
+		for (int i = 0; i < UESP_RAW_SLOTS; i++) {
+			iov[i] = (struct iovec){ u->raw_rx + (size_t)i * UESP_RAW_SLOT, UESP_RAW_SLOT };
+			mm[i].msg_hdr = (struct msghdr){ .msg_name = &from[i],
+							 .msg_namelen = sizeof(from[i]),
+							 .msg_iov = &iov[i], .msg_iovlen = 1,
+							 .msg_control = cb[i].buf,
+							 .msg_controllen = sizeof(cb[i].buf) };
+		}
+		n = recvmmsg(fd, mm, UESP_RAW_SLOTS, MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			return;
-		len = (size_t)n;
-		if (family == AF_INET) {
-			/* raw IPv4 sockets hand over the IP header */
-			size_t hl;
+		for (int i = 0; i < n; i++) {
+			const uint8_t *pkt = iov[i].iov_base;
+			size_t len = mm[i].msg_len, hl;
+			struct msghdr *msg = &mm[i].msg_hdr;
 
-			if (len < 20 || (hl = (size_t)(pkt[0] & 0xf) * 4) < 20 || hl > len)
+			if (msg->msg_flags & MSG_TRUNC)
 				continue;
-			ss_set(&to, AF_INET, pkt + 16, 0);
-			pkt += hl;
-			len -= hl;
-		} else {
-			struct cmsghdr *c;
+			if (family == AF_INET) {
+				/* raw IPv4 sockets hand over the IP header */
+				if (len < 20 || (hl = (size_t)(pkt[0] & 0xf) * 4) < 20 || hl > len)
+					continue;
+				ss_set(&to, AF_INET, pkt + 16, 0);
+				pkt += hl;
+				len -= hl;
+			} else {
+				memset(&to, 0, sizeof(to));
+				for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c))
+					if (c->cmsg_level == IPPROTO_IPV6 &&
+					    c->cmsg_type == IPV6_PKTINFO) {
+						struct in6_pktinfo pi;
 
-			memset(&to, 0, sizeof(to));
-			for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-				if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
-					struct in6_pktinfo pi;
-
-					memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-					ss_set(&to, AF_INET6, (uint8_t *)&pi.ipi6_addr, 0);
-				}
-			if (to.ss_family != AF_INET6)
-				continue;
+						memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+						ss_set(&to, AF_INET6, (uint8_t *)&pi.ipi6_addr, 0);
+					}
+				if (to.ss_family != AF_INET6)
+					continue;
+			}
+			esp_in(u, pkt, len, &from[i], &to);
 		}
-		esp_in(u, pkt, len, &from, &to);
+		if (n < UESP_RAW_SLOTS)
+			return;
 	}
 }
 
@@ -1227,6 +1271,7 @@ static void uesp_destroy(void *priv)
 		kernel_null_ops.destroy(u->book);
 	free(u->rx);
 	free(u->seg);
+	free(u->raw_rx);
 	free(u->tx);
 	free(u->open_buf);
 	free(u->gro.buf);
@@ -1247,10 +1292,11 @@ static int uesp_create(struct kernel_ipsec *k, qb_loop_t *loop, void **priv)
 	u->rx_len = sizeof(struct virtio_net_hdr) + 65535;
 	u->rx = malloc(u->rx_len);
 	u->seg = malloc(u->opts->mtu);
+	u->raw_rx = malloc((size_t)UESP_RAW_SLOTS * UESP_RAW_SLOT);
 	u->tx = malloc(u->buf_len * UESP_BATCH);
 	u->open_buf = malloc(u->buf_len + OPEN_HEADROOM);
 	u->gro.buf = malloc(OPEN_HEADROOM + 65535);
-	if (!u->rx || !u->seg || !u->tx || !u->open_buf || !u->gro.buf) {
+	if (!u->rx || !u->seg || !u->raw_rx || !u->tx || !u->open_buf || !u->gro.buf) {
 		uesp_destroy(u);
 		return -ENOMEM;
 	}
