@@ -538,24 +538,25 @@ END_TEST
 
 static void nfq_rule(const char *op, const char *dst)
 {
-	ck_assert_int_eq(sh("iptables-nft -t mangle %s PREROUTING -d %s -p udp --dport %d "
+	ck_assert_int_eq(sh("%s -t mangle %s PREROUTING -d %s -p udp --dport %d "
 			    "-j NFQUEUE --queue-num %d",
-			    op, dst, PORT, QUEUE),
+			    strchr(dst, ':') ? "ip6tables-nft" : "iptables-nft", op, dst, PORT, QUEUE),
 			 0);
 }
 
+/* _i: IPv4, IPv6 */
 START_TEST(test_filter_nfqueue_verdicts)
 {
-	struct seg_filter_cfg cfg = base_cfg(SEG_FILTER_NFQUEUE, AF_INET);
+	struct seg_filter_cfg cfg = base_cfg(SEG_FILTER_NFQUEUE, _i ? AF_INET6 : AF_INET);
 	struct seg_filter *f = NULL;
 	int rx;
 
 	if (!netns_enter("test_filter_nfqueue_verdicts") ||
-	    !have_tool("test_filter_nfqueue_verdicts", "iptables-nft"))
+	    !have_tool("test_filter_nfqueue_verdicts", _i ? "ip6tables-nft" : "iptables-nft"))
 		return;
-	add_cluster_ip(AF_INET);
-	nfq_rule("-A", "10.9.0.5");
-	rx = rx_open(AF_INET, cfg.cluster_ip);
+	add_cluster_ip(cfg.family);
+	nfq_rule("-A", _i ? "fd00:9::5" : "10.9.0.5");
+	rx = rx_open(cfg.family, cfg.cluster_ip);
 	ck_assert_int_eq(seg_filter_new(&f, &cfg, NULL), 0);
 	check_round(f, &cfg, rx, 0x5);
 	check_round(f, &cfg, rx, 0xa);
@@ -753,7 +754,7 @@ Suite *filter_suite(void)
 	tcase_add_loop_test(tc, test_filter_nft_table, 0, 2);
 	tcase_add_loop_test(tc, test_filter_nft_datapath, 0, 2);
 	tcase_add_test(tc, test_filter_nft_atomic);
-	tcase_add_test(tc, test_filter_nfqueue_verdicts);
+	tcase_add_loop_test(tc, test_filter_nfqueue_verdicts, 0, 2);
 	tcase_add_test(tc, test_filter_nfqueue_fail_closed);
 	tcase_add_test(tc, test_filter_nfqueue_inner);
 	tcase_add_test(tc, test_filter_nfqueue_loop);
