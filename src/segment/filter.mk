@@ -16,3 +16,6 @@ CHECK_SUITE_SOURCES += src/segment/tests/check_filter.c
 noinst_PROGRAMS += segment-filterd
 segment_filterd_SOURCES = testing/segment_filterd.c
 segment_filterd_LDADD = libsegment.la libcommon.la $(QB_LIBS)
+
+# the cluster-IP setup tool (docs/cluster.md) goes next to ikenode and hactl
+dist_sbin_SCRIPTS = cluster/ikenode-cluster
