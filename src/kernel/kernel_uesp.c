@@ -9,8 +9,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ifaddrs.h>
-#include <linux/fib_rules.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <linux/virtio_net.h>
@@ -21,19 +19,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <netlink/netlink.h>
-#include <netlink/route/route.h>
-#include <netlink/route/rule.h>
 
 #include "common/log.h"
 #include "kernel/esp.h"
 #include "kernel/inner_pkt.h"
 #include "kernel/kernel_null.h"
+#include "kernel/uesp_offload.h"
+#include "kernel/uesp_route.h"
 
 /* packets read from the TUN device (or one socket) per wake-up */
 #define UESP_BATCH 64
-/* a prefix list longer than this for one selector is not routed (logged) */
-#define UESP_MAX_PREFIXES 64
 #define SA_BUCKETS 1024u
 /* raw ESP reception: datagrams per recvmmsg() and the room for each */
 #define UESP_RAW_SLOTS 16
@@ -60,24 +55,8 @@ struct uesp_policy {
 	struct kernel_policy p;
 };
 
-struct uesp_route {
-	struct uesp_route *next;
-	int family;
-	uint8_t addr[16];
-	uint8_t plen;
-	uint32_t refs;
-};
 
 
-/* The TCP super-packet being coalesced from decrypted segments (GRO). */
-struct uesp_gro {
-	uint8_t *buf; /* OPEN_HEADROOM + 65535 bytes: the packet from the IP header on */
-	size_t len, iphl, hl, gso_size;
-	unsigned segs;
-	uint32_t next_seq;
-	bool closed; /* a short segment or PSH is in: nothing may follow */
-	bool job; /* a flush is scheduled on the loop */
-};
 
 struct uesp {
 	struct kernel_ipsec *k;
@@ -85,13 +64,11 @@ struct uesp {
 	void *book; /* the null backend's state */
 	const struct kernel_opts *opts;
 	int tun_fd, ifindex, raw4, raw6;
-	struct nl_sock *nl;
-	bool rule4, rule6;
 	struct uesp_sa *in_sas[SA_BUCKETS], *out_sas[SA_BUCKETS];
 	size_t n_sas;
 	uint64_t install_seq;
 	struct uesp_policy *pol[3]; /* by KERNEL_DIR_* */
-	struct uesp_route *routes;
+	struct uesp_routes routes;
 	qb_loop_timer_handle life_timer;
 	bool life_timer_on;
 	uesp_udp_out_fn udp_out;
@@ -104,7 +81,9 @@ struct uesp {
 	uint8_t *raw_rx; /* UESP_RAW_SLOTS x UESP_RAW_SLOT: raw ESP as received */
 	uint8_t *tx; /* UESP_BATCH sealed packets */
 	uint8_t *open_buf; /* one opened packet (+ room for a rebuilt transport header) */
-	struct uesp_gro gro;
+	struct uesp_gro gro; /* data: gro_buf + OPEN_HEADROOM */
+	uint8_t *gro_buf;
+	bool gro_pending; /* gro_job() is scheduled on the loop */
 };
 
 static struct uesp *uesp_of(const struct kernel_ipsec *k)
@@ -232,251 +211,6 @@ static bool inbound_allowed(const struct uesp *u, uint32_t reqid, const struct i
 	return p && p->reqid == reqid;
 }
 
-/* ---- netlink: routes and the rule ---- */
-
-static int nl_err(int e)
-{
-	switch (-e) {
-	case NLE_EXIST:
-		return -EEXIST;
-	case NLE_OBJ_NOTFOUND:
-		return -ENOENT;
-	case NLE_NOMEM:
-		return -ENOMEM;
-	case NLE_PERM:
-		return -EPERM;
-	default:
-		return -EIO;
-	}
-}
-
-/*
- * A local address inside the policy's source selector, so that what the
- * host itself sends into the tunnel leaves with an address the peer's
- * selectors accept (as strongSwan's route source). false if there is none.
- */
-static bool local_src(const struct kernel_ts *src, uint8_t out[16])
-{
-	struct ifaddrs *ifs, *i;
-	size_t n = addr_len(src->family);
-	bool found = false;
-
-	if (getifaddrs(&ifs))
-		return false;
-	for (i = ifs; i && !found; i = i->ifa_next) {
-		const uint8_t *a;
-
-		if (!i->ifa_addr || i->ifa_addr->sa_family != src->family ||
-		    (i->ifa_flags & IFF_LOOPBACK))
-			continue;
-		a = ss_addr((const struct sockaddr_storage *)i->ifa_addr);
-		if (src->family == AF_INET6 && a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
-			continue; /* link-local: no source for routed traffic */
-		if (memcmp(a, src->from, n) >= 0 && memcmp(a, src->to, n) <= 0) {
-			memcpy(out, a, n);
-			found = true;
-		}
-	}
-	freeifaddrs(ifs);
-	return found;
-}
-
-static int route_change(struct uesp *u, int family, const uint8_t *addr, uint8_t plen, bool add,
-			const uint8_t *pref_src)
-{
-	struct rtnl_route *r = rtnl_route_alloc();
-	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-	struct nl_addr *dst = nl_addr_build(family, addr, addr_len(family));
-	int rc;
-
-	if (!r || !nh || !dst) {
-		rtnl_route_put(r);
-		rtnl_route_nh_free(nh);
-		nl_addr_put(dst);
-		return -ENOMEM;
-	}
-	nl_addr_set_prefixlen(dst, plen);
-	rtnl_route_set_family(r, (uint8_t)family);
-	rtnl_route_set_table(r, u->opts->route_table);
-	rtnl_route_set_scope(r, RT_SCOPE_LINK);
-	rtnl_route_set_protocol(r, RTPROT_STATIC);
-	rc = rtnl_route_set_dst(r, dst);
-	nl_addr_put(dst);
-	if (!rc && pref_src) {
-		struct nl_addr *ps = nl_addr_build(family, pref_src, addr_len(family));
-
-		rc = ps ? rtnl_route_set_pref_src(r, ps) : -NLE_NOMEM;
-		nl_addr_put(ps);
-	}
-	rtnl_route_nh_set_ifindex(nh, u->ifindex);
-	rtnl_route_add_nexthop(r, nh);
-	if (!rc)
-		rc = add ? rtnl_route_add(u->nl, r, NLM_F_CREATE | NLM_F_REPLACE)
-			 : rtnl_route_delete(u->nl, r, 0);
-	rtnl_route_put(r);
-	return rc ? nl_err(rc) : 0;
-}
-
-/* `ip rule add not fwmark M lookup T prio T`: libnl has no setter for FIB_RULE_INVERT. */
-static int rule_change(struct uesp *u, int family, bool add)
-{
-	struct rtnl_rule *r = rtnl_rule_alloc();
-	struct nl_msg *msg = NULL;
-	struct fib_rule_hdr *frh;
-	int rc;
-
-	if (!r)
-		return -ENOMEM;
-	rtnl_rule_set_family(r, family);
-	rtnl_rule_set_prio(r, u->opts->route_table);
-	rtnl_rule_set_table(r, u->opts->route_table);
-	rtnl_rule_set_mark(r, u->opts->fwmark);
-	rtnl_rule_set_mask(r, 0xffffffffu);
-	rtnl_rule_set_action(r, FR_ACT_TO_TBL);
-	rc = add ? rtnl_rule_build_add_request(r, NLM_F_CREATE | NLM_F_EXCL, &msg)
-		 : rtnl_rule_build_delete_request(r, 0, &msg);
-	rtnl_rule_put(r);
-	if (rc < 0)
-		return nl_err(rc);
-	frh = nlmsg_data(nlmsg_hdr(msg));
-	frh->flags |= FIB_RULE_INVERT;
-	rc = nl_send_auto_complete(u->nl, msg);
-	nlmsg_free(msg);
-	if (rc >= 0)
-		rc = nl_wait_for_ack(u->nl);
-	if (rc < 0 && add && rc == -NLE_EXIST)
-		rc = 0; /* left by a previous run: the same rule */
-	return rc < 0 ? nl_err(rc) : 0;
-}
-
-/*
- * Covers from..to (inclusive, n bytes, big-endian) with the fewest prefixes;
- * calls fn for each. Returns the count, or -E2BIG beyond UESP_MAX_PREFIXES.
- */
-static int range_prefixes(const uint8_t *from, const uint8_t *to, size_t n,
-			  void (*fn)(void *ctx, const uint8_t *addr, uint8_t plen), void *ctx)
-{
-	uint8_t cur[16];
-	int count = 0;
-
-	memcpy(cur, from, n);
-	for (;;) {
-		unsigned host = 0; /* trailing host bits of the block at cur */
-		uint8_t last[16];
-
-		/* the largest aligned block at cur that stays within to */
-		for (unsigned bits = 1; bits <= n * 8; bits++) {
-			size_t byte = n - 1 - (bits - 1) / 8;
-			unsigned bit = (bits - 1) % 8;
-			bool aligned = !(cur[byte] & (1u << bit));
-
-			if (!aligned)
-				break;
-			memcpy(last, cur, n);
-			for (unsigned b = 0; b < bits; b++)
-				last[n - 1 - b / 8] |= (uint8_t)(1u << (b % 8));
-			if (memcmp(last, to, n) > 0)
-				break;
-			host = bits;
-		}
-		if (++count > UESP_MAX_PREFIXES)
-			return -E2BIG;
-		fn(ctx, cur, (uint8_t)(n * 8 - host));
-		memcpy(last, cur, n);
-		for (unsigned b = 0; b < host; b++)
-			last[n - 1 - b / 8] |= (uint8_t)(1u << (b % 8));
-		if (!memcmp(last, to, n))
-			return count;
-		/* cur = last + 1 */
-		memcpy(cur, last, n);
-		for (size_t i = n; i-- > 0;)
-			if (++cur[i])
-				break;
-	}
-}
-
-struct route_walk {
-	struct uesp *u;
-	int family;
-	bool add;
-	int rc;
-	const uint8_t *pref_src; /* NULL: the kernel picks */
-};
-
-static void route_ref(void *ctx, const uint8_t *addr, uint8_t plen)
-{
-	struct route_walk *w = ctx;
-	struct uesp *u = w->u;
-	size_t n = addr_len(w->family);
-	struct uesp_route **pp, *r;
-
-	for (pp = &u->routes; *pp; pp = &(*pp)->next)
-		if ((*pp)->family == w->family && (*pp)->plen == plen &&
-		    !memcmp((*pp)->addr, addr, n))
-			break;
-	r = *pp;
-	if (w->add) {
-		if (r) {
-			r->refs++;
-			return;
-		}
-		r = calloc(1, sizeof(*r));
-		if (!r) {
-			w->rc = -ENOMEM;
-			return;
-		}
-		r->family = w->family;
-		memcpy(r->addr, addr, n);
-		r->plen = plen;
-		r->refs = 1;
-		int rc = route_change(u, w->family, addr, plen, true, w->pref_src);
-		if (rc) {
-			char a[INET6_ADDRSTRLEN];
-
-			inet_ntop(w->family, addr, a, sizeof(a));
-			log_knl(LOG_WARNING, "uesp: route %s/%u via %s: %s", a, plen,
-				u->opts->tun_name, strerror(-rc));
-		}
-		r->next = u->routes;
-		u->routes = r;
-		return;
-	}
-	if (!r || --r->refs)
-		return;
-	*pp = r->next;
-	(void)!route_change(u, w->family, addr, plen, false, NULL);
-	free(r);
-}
-
-static int policy_routes(struct uesp *u, const struct kernel_policy *p, bool add)
-{
-	struct route_walk w = { u, p->dst.family, add, 0, NULL };
-	uint8_t src[16];
-	int n;
-
-	if (p->dir != KERNEL_DIR_OUT)
-		return 0;
-	if (add && local_src(&p->src, src))
-		w.pref_src = src;
-	n = range_prefixes(p->dst.from, p->dst.to, addr_len(p->dst.family), route_ref, &w);
-	if (n == -E2BIG)
-		log_knl(LOG_WARNING, "uesp: a selector needs more than %d routes: not routed",
-			UESP_MAX_PREFIXES);
-	if (add && ((p->dst.family == AF_INET && !u->rule4) ||
-		    (p->dst.family == AF_INET6 && !u->rule6))) {
-		int rc = rule_change(u, p->dst.family, true);
-
-		if (rc)
-			log_knl(LOG_WARNING, "uesp: rule to table %u: %s", u->opts->route_table,
-				strerror(-rc));
-		else if (p->dst.family == AF_INET)
-			u->rule4 = true;
-		else
-			u->rule6 = true;
-	}
-	return w.rc;
-}
-
 /* ---- the packet path ---- */
 
 static void ss_set(struct sockaddr_storage *ss, int family, const uint8_t *addr, uint16_t port)
@@ -573,58 +307,6 @@ static int seal_one(struct uesp *u, const uint8_t *pkt, size_t len, uint8_t *out
 	return 0;
 }
 
-/* ---- checksums (RFC 1071), summed in host order: the folded sum is stored with memcpy ---- */
-
-static uint64_t csum_add(uint64_t sum, const uint8_t *p, size_t n)
-{
-	while (n >= 4) {
-		uint32_t w;
-
-		memcpy(&w, p, 4);
-		sum += w;
-		p += 4;
-		n -= 4;
-	}
-	if (n >= 2) {
-		uint16_t w;
-
-		memcpy(&w, p, 2);
-		sum += w;
-		p += 2;
-		n -= 2;
-	}
-	if (n) {
-		uint8_t last[2] = { p[0], 0 };
-		uint16_t w;
-
-		memcpy(&w, last, 2);
-		sum += w;
-	}
-	return sum;
-}
-
-static uint16_t csum_fold(uint64_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static void put16(uint8_t *p, uint16_t host_order_sum)
-{
-	memcpy(p, &host_order_sum, 2);
-}
-
-/* TCP/UDP pseudo-header sum (RFC 793, RFC 8200 §8.1) for l4_len bytes of proto */
-static uint64_t pseudo_sum(const uint8_t *ip, bool v6, uint8_t proto, size_t l4_len)
-{
-	uint8_t tail[8] = { 0, 0, (uint8_t)(l4_len >> 24), (uint8_t)(l4_len >> 16),
-			    (uint8_t)(l4_len >> 8), (uint8_t)l4_len, 0, proto };
-	uint64_t sum = v6 ? csum_add(0, ip + 8, 32) : csum_add(0, ip + 12, 8);
-
-	return csum_add(sum, v6 ? tail : tail + 4, v6 ? 8 : 4);
-}
-
 /* ---- the outbound path: TUN -> ESP ---- */
 
 /* Sealed packets of one wake-up: ESP in UDP for the daemon's sockets, raw ESP for ours. */
@@ -706,67 +388,17 @@ static void out_one(struct uesp *u, struct out_batch *b, const uint8_t *pkt, siz
 	b->d[b->n++] = (struct uesp_dgram){ out, out_len, &sa->src, &sa->dst };
 }
 
-/*
- * A TCP super-packet the kernel handed over unsegmented (TSO on the TUN
- * device): cut into gso_size segments as a NIC would, each with its own IP
- * length, ID (IPv4), sequence number, flags and checksums.
- */
-static void out_tso(struct uesp *u, struct out_batch *b, const uint8_t *pkt, size_t len,
-		    const struct virtio_net_hdr *vh)
+/* uesp_tso_segment()'s segments go the way of every cleartext packet */
+struct tso_ctx {
+	struct uesp *u;
+	struct out_batch *b;
+};
+
+static void tso_emit(void *ctx, const uint8_t *pkt, size_t len)
 {
-	bool v6 = pkt[0] >> 4 == 6;
-	size_t iphl = v6 ? 40 : (size_t)(pkt[0] & 0xf) * 4, tcphl, hl, payload, mss = vh->gso_size;
-	uint32_t seq0;
-	uint16_t id0;
-	uint8_t *seg = u->seg;
+	struct tso_ctx *t = ctx;
 
-	if (len < iphl + 20 || pkt[v6 ? 6 : 9] != IPPROTO_TCP || !mss) {
-		u->st.no_policy++;
-		return;
-	}
-	tcphl = (size_t)(pkt[iphl + 12] >> 4) * 4;
-	hl = iphl + tcphl;
-	if (tcphl < 20 || hl > len || hl + mss > u->opts->mtu) {
-		u->st.no_policy++;
-		return;
-	}
-	payload = len - hl;
-	seq0 = (uint32_t)pkt[iphl + 4] << 24 | (uint32_t)pkt[iphl + 5] << 16 |
-	       (uint32_t)pkt[iphl + 6] << 8 | pkt[iphl + 7];
-	id0 = (uint16_t)(pkt[4] << 8 | pkt[5]);
-	for (size_t off = 0, i = 0; off < payload; off += mss, i++) {
-		size_t n = payload - off < mss ? payload - off : mss;
-		uint8_t *tcp = seg + iphl;
-		uint32_t seq = seq0 + (uint32_t)off;
-
-		memcpy(seg, pkt, hl);
-		memcpy(seg + hl, pkt + hl + off, n);
-		if (v6) {
-			seg[4] = (uint8_t)((tcphl + n) >> 8);
-			seg[5] = (uint8_t)(tcphl + n);
-		} else {
-			uint16_t id = (uint16_t)(id0 + i);
-
-			seg[2] = (uint8_t)((hl + n) >> 8);
-			seg[3] = (uint8_t)(hl + n);
-			seg[4] = (uint8_t)(id >> 8);
-			seg[5] = (uint8_t)id;
-			seg[10] = seg[11] = 0;
-			put16(seg + 10, csum_fold(csum_add(0, seg, iphl)));
-		}
-		tcp[4] = (uint8_t)(seq >> 24);
-		tcp[5] = (uint8_t)(seq >> 16);
-		tcp[6] = (uint8_t)(seq >> 8);
-		tcp[7] = (uint8_t)seq;
-		if (off + n < payload)
-			tcp[13] &= (uint8_t)~0x09; /* FIN and PSH only on the last segment */
-		if (i)
-			tcp[13] &= (uint8_t)~0x80; /* CWR only on the first */
-		tcp[16] = tcp[17] = 0;
-		put16(tcp + 16, csum_fold(csum_add(pseudo_sum(seg, v6, IPPROTO_TCP, tcphl + n), tcp,
-						   tcphl + n)));
-		out_one(u, b, seg, hl + n);
-	}
+	out_one(t->u, t->b, pkt, len);
 }
 
 static void tun_read(struct uesp *u)
@@ -786,7 +418,10 @@ static void tun_read(struct uesp *u)
 		u->st.tun_rx++;
 		if ((vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) == VIRTIO_NET_HDR_GSO_TCPV4 ||
 		    (vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) == VIRTIO_NET_HDR_GSO_TCPV6) {
-			out_tso(u, &b, pkt, len, &vh);
+			struct tso_ctx t = { u, &b };
+
+			if (uesp_tso_segment(pkt, len, vh.gso_size, u->seg, u->opts->mtu, tso_emit, &t))
+				u->st.no_policy++;
 			continue;
 		}
 		if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
@@ -795,12 +430,10 @@ static void tun_read(struct uesp *u)
 		}
 		if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
 			/* checksum offload: the kernel left the pseudo-header sum in the field */
-			if ((size_t)vh.csum_start + vh.csum_offset + 2 > len) {
+			if (uesp_csum_complete(pkt, len, vh.csum_start, vh.csum_offset)) {
 				u->st.no_policy++;
 				continue;
 			}
-			put16(pkt + vh.csum_start + vh.csum_offset,
-			      csum_fold(csum_add(0, pkt + vh.csum_start, len - vh.csum_start)));
 		}
 		out_one(u, &b, pkt, len);
 	}
@@ -880,76 +513,28 @@ static void write_plain(struct uesp *u, uint8_t *pkt, size_t len)
 static void gro_flush(struct uesp *u)
 {
 	struct uesp_gro *g = &u->gro;
-	uint8_t *p = g->buf + OPEN_HEADROOM;
-	bool v6 = p[0] >> 4 == 6;
-	size_t tcp_len = g->len - g->iphl;
-	struct virtio_net_hdr vh = { 0 };
+	struct virtio_net_hdr vh;
+	unsigned int segs = g->segs;
+	size_t len;
 
-	if (!g->segs)
+	if (!segs)
 		return;
-	if (g->segs == 1) {
-		write_plain(u, p, g->len);
+	if (segs == 1) {
+		write_plain(u, g->data, g->len);
 		g->segs = 0;
 		return;
 	}
-	if (v6) {
-		p[4] = (uint8_t)(tcp_len >> 8);
-		p[5] = (uint8_t)tcp_len;
-	} else {
-		p[2] = (uint8_t)(g->len >> 8);
-		p[3] = (uint8_t)g->len;
-		p[10] = p[11] = 0;
-		put16(p + 10, csum_fold(csum_add(0, p, 20)));
-	}
-	/* checksum offload: the pseudo-header sum, not complemented; the kernel completes it per segment */
-	put16(p + g->iphl + 16, (uint16_t)~csum_fold(pseudo_sum(p, v6, IPPROTO_TCP, tcp_len)));
-	vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-	vh.gso_type = v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
-	vh.hdr_len = (uint16_t)g->hl;
-	vh.gso_size = (uint16_t)g->gso_size;
-	vh.csum_start = (uint16_t)g->iphl;
-	vh.csum_offset = 16;
-	tun_write(u, p, g->len, &vh);
-	u->st.tun_gro += g->segs;
-	g->segs = 0;
+	len = uesp_gro_finish(g, &vh);
+	tun_write(u, g->data, len, &vh);
+	u->st.tun_gro += segs;
 }
 
 static void gro_job(void *data)
 {
 	struct uesp *u = data;
 
-	u->gro.job = false;
+	u->gro_pending = false;
 	gro_flush(u);
-}
-
-/* Whether pkt continues the pending super-packet: same headers, the next sequence number. */
-static bool gro_append(struct uesp *u, const uint8_t *pkt, size_t len, size_t iphl, size_t tcphl)
-{
-	struct uesp_gro *g = &u->gro;
-	const uint8_t *q = g->buf + OPEN_HEADROOM, *t = pkt + iphl, *qt = q + iphl;
-	size_t n = len - iphl - tcphl;
-	uint32_t seq = (uint32_t)t[4] << 24 | (uint32_t)t[5] << 16 | (uint32_t)t[6] << 8 | t[7];
-
-	if (!g->segs || g->closed || iphl != g->iphl || iphl + tcphl != g->hl || seq != g->next_seq ||
-	    n > g->gso_size || g->len + n > 65535)
-		return false;
-	if (iphl == 20 ? memcmp(pkt, q, 2) || memcmp(pkt + 6, q + 6, 4) || memcmp(pkt + 12, q + 12, 8)
-		       : memcmp(pkt, q, 4) || memcmp(pkt + 6, q + 6, 34))
-		return false; /* version, TOS/ECN, DF, TTL, protocol, addresses */
-	if (memcmp(t, qt, 4) || memcmp(t + 8, qt + 8, 5) || memcmp(t + 14, qt + 14, 2) ||
-	    memcmp(t + 20, qt + 20, tcphl - 20) || (t[13] & ~0x08) != (qt[13] & ~0x08))
-		return false; /* ports, ACK number, offset, window, options, flags but PSH */
-	memcpy(g->buf + OPEN_HEADROOM + g->len, pkt + iphl + tcphl, n);
-	g->len += n;
-	g->segs++;
-	g->next_seq += (uint32_t)n;
-	if (n < g->gso_size)
-		g->closed = true; /* only the last segment may be short */
-	if (t[13] & 0x08) {
-		g->buf[OPEN_HEADROOM + iphl + 13] |= 0x08;
-		g->closed = true;
-	}
-	return true;
 }
 
 /* Hands a decrypted packet to the TUN device, coalescing a TCP flow's segments per batch. */
@@ -957,30 +542,20 @@ static void deliver(struct uesp *u, uint8_t *pkt, size_t len)
 {
 	struct uesp_gro *g = &u->gro;
 	size_t iphl, tcphl;
-	const uint8_t *t;
 
 	if (!inner_tcp_coalescable(pkt, len, &iphl, &tcphl)) {
 		gro_flush(u);
 		write_plain(u, pkt, len);
 		return;
 	}
-	if (gro_append(u, pkt, len, iphl, tcphl))
+	if (uesp_gro_append(g, pkt, len, iphl, tcphl))
 		return;
 	gro_flush(u);
-	t = pkt + iphl;
-	memcpy(g->buf + OPEN_HEADROOM, pkt, len);
-	g->len = len;
-	g->iphl = iphl;
-	g->hl = iphl + tcphl;
-	g->gso_size = len - g->hl;
-	g->segs = 1;
-	g->closed = (t[13] & 0x08) != 0;
-	g->next_seq = ((uint32_t)t[4] << 24 | (uint32_t)t[5] << 16 | (uint32_t)t[6] << 8 | t[7]) +
-		      (uint32_t)g->gso_size;
+	uesp_gro_start(g, pkt, len, iphl, tcphl);
 	/* flushed once this loop iteration's packets are in */
-	if (!g->job && qb_loop_job_add(u->loop, QB_LOOP_HIGH, u, gro_job) == 0)
-		g->job = true;
-	else if (!g->job)
+	if (!u->gro_pending && qb_loop_job_add(u->loop, QB_LOOP_HIGH, u, gro_job) == 0)
+		u->gro_pending = true;
+	else if (!u->gro_pending)
 		gro_flush(u);
 }
 
@@ -1224,15 +799,10 @@ static void uesp_destroy(void *priv)
 			struct uesp_policy *e = u->pol[d];
 
 			u->pol[d] = e->next;
-			(void)!policy_routes(u, &e->p, false);
+			(void)!uesp_routes_policy(&u->routes, &e->p, false);
 			free(e);
 		}
-	if (u->nl) {
-		if (u->rule4)
-			(void)!rule_change(u, AF_INET, false);
-		if (u->rule6)
-			(void)!rule_change(u, AF_INET6, false);
-	}
+	uesp_routes_fini(&u->routes);
 	for (size_t b = 0; b < SA_BUCKETS; b++) {
 		while (u->in_sas[b]) {
 			struct uesp_sa *s = u->in_sas[b];
@@ -1248,7 +818,7 @@ static void uesp_destroy(void *priv)
 		}
 	}
 	if (u->loop) {
-		if (u->gro.job)
+		if (u->gro_pending)
 			qb_loop_job_del(u->loop, QB_LOOP_HIGH, u, gro_job);
 		if (u->life_timer_on)
 			qb_loop_timer_del(u->loop, u->life_timer);
@@ -1265,8 +835,6 @@ static void uesp_destroy(void *priv)
 		close(u->raw4);
 	if (u->raw6 >= 0)
 		close(u->raw6);
-	if (u->nl)
-		nl_socket_free(u->nl);
 	if (u->book)
 		kernel_null_ops.destroy(u->book);
 	free(u->rx);
@@ -1274,7 +842,7 @@ static void uesp_destroy(void *priv)
 	free(u->raw_rx);
 	free(u->tx);
 	free(u->open_buf);
-	free(u->gro.buf);
+	free(u->gro_buf);
 	free(u);
 }
 
@@ -1295,8 +863,9 @@ static int uesp_create(struct kernel_ipsec *k, qb_loop_t *loop, void **priv)
 	u->raw_rx = malloc((size_t)UESP_RAW_SLOTS * UESP_RAW_SLOT);
 	u->tx = malloc(u->buf_len * UESP_BATCH);
 	u->open_buf = malloc(u->buf_len + OPEN_HEADROOM);
-	u->gro.buf = malloc(OPEN_HEADROOM + 65535);
-	if (!u->rx || !u->seg || !u->raw_rx || !u->tx || !u->open_buf || !u->gro.buf) {
+	u->gro_buf = malloc(OPEN_HEADROOM + 65535);
+	u->gro.data = u->gro_buf ? u->gro_buf + OPEN_HEADROOM : NULL;
+	if (!u->rx || !u->seg || !u->raw_rx || !u->tx || !u->open_buf || !u->gro_buf) {
 		uesp_destroy(u);
 		return -ENOMEM;
 	}
@@ -1311,9 +880,9 @@ static int uesp_create(struct kernel_ipsec *k, qb_loop_t *loop, void **priv)
 		log_knl(LOG_ERR, "uesp: TUN device %s: %s", u->opts->tun_name, strerror(-rc));
 		goto fail;
 	}
-	u->nl = nl_socket_alloc();
-	if (!u->nl || nl_connect(u->nl, NETLINK_ROUTE) < 0) {
-		rc = -EIO;
+	rc = uesp_routes_init(&u->routes, u->ifindex, u->opts->tun_name, u->opts->route_table,
+			      u->opts->fwmark);
+	if (rc) {
 		log_knl(LOG_ERR, "uesp: rtnetlink socket failed");
 		goto fail;
 	}
@@ -1510,10 +1079,10 @@ static int uesp_add_policy(void *priv, const struct kernel_policy *p)
 		;
 	e->next = *pp;
 	*pp = e;
-	rc = policy_routes(u, p, true);
+	rc = uesp_routes_policy(&u->routes, p, true);
 	if (rc) {
 		*pp = e->next;
-		(void)!policy_routes(u, p, false);
+		(void)!uesp_routes_policy(&u->routes, p, false);
 		(void)!kernel_null_ops.del_policy(u->book, p);
 		free(e);
 	}
@@ -1541,7 +1110,7 @@ static int uesp_del_policy(void *priv, const struct kernel_policy *p)
 
 		if (ts_equal(&e->p.src, &p->src) && ts_equal(&e->p.dst, &p->dst)) {
 			*pp = e->next;
-			(void)!policy_routes(u, &e->p, false);
+			(void)!uesp_routes_policy(&u->routes, &e->p, false);
 			free(e);
 			break;
 		}
