@@ -41,6 +41,36 @@ static bool cfg_is_valid(const struct seg_filter_cfg *cfg)
 	return false;
 }
 
+int seg_filter_packet_segment(const struct seg_filter_cfg *cfg, const struct classify *cls,
+			      const uint8_t *pkt, size_t len)
+{
+	struct flow_key src = { 0 }, dst = { 0 };
+	size_t alen;
+	int seg;
+
+	if (!cfg || !pkt)
+		return -EINVAL;
+	if (len >= 20 && pkt[0] >> 4 == 4) {
+		src.family = dst.family = AF_INET;
+		memcpy(src.addr, pkt + 12, 4);
+		memcpy(dst.addr, pkt + 16, 4);
+		alen = 4;
+	} else if (len >= 40 && pkt[0] >> 4 == 6) {
+		src.family = dst.family = AF_INET6;
+		memcpy(src.addr, pkt + 8, 16);
+		memcpy(dst.addr, pkt + 24, 16);
+		alen = 16;
+	} else {
+		return -EBADMSG;
+	}
+	if (dst.family == cfg->family && memcmp(dst.addr, cfg->cluster_ip, alen) == 0)
+		return segment_of(&src, &cfg->seg); /* outer: by source */
+	if (!cls)
+		return -ENOENT; /* inner traffic is not judged */
+	seg = classify_lookup(cls, &dst);
+	return seg == -ENOENT ? segment_of(&dst, &cfg->seg) : seg;
+}
+
 const char *seg_filter_backend_name(enum seg_filter_backend b)
 {
 	switch (b) {

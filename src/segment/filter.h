@@ -132,6 +132,18 @@ void seg_filter_set_classifier(struct seg_filter *f, const struct classify *c);
  */
 MUST_CHECK int seg_filter_dispatch(struct seg_filter *f);
 
+/*
+ * How the NFQUEUE filter places a packet (its first @len bytes, from the IP
+ * header on; all borrowed): to @cfg's cluster IP by segment_of(source);
+ * other destinations by @cls (longest prefix), else segment_of(destination).
+ * Returns the segment (0 .. count - 1), -ENOENT (inner traffic and @cls
+ * NULL: not judged), -EBADMSG (not IPv4/IPv6, or shorter than its header)
+ * or -EINVAL (NULL @cfg or @pkt). Pure: every byte read is checked.
+ */
+MUST_CHECK int seg_filter_packet_segment(const struct seg_filter_cfg *cfg,
+					 const struct classify *cls, const uint8_t *pkt,
+					 size_t len);
+
 /* "nfqueue" or "nft"; NULL for an unknown value. */
 const char *seg_filter_backend_name(enum seg_filter_backend b);
 

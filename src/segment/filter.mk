@@ -19,3 +19,9 @@ segment_filterd_LDADD = libsegment.la libcommon.la $(QB_LIBS)
 
 # the cluster-IP setup tool (docs/cluster.md) goes next to ikenode and hactl
 dist_sbin_SCRIPTS = cluster/ikenode-cluster
+
+FUZZ_TARGETS += seg_packet
+check_PROGRAMS += fuzz_seg_packet
+fuzz_seg_packet_SOURCES = testing/fuzz/fuzz_seg_packet.c
+fuzz_seg_packet_LDADD = $(FUZZ_DRIVER) libsegment.la libcommon.la $(QB_LIBS) $(OPENSSL_LIBS)
+fuzz_seg_packet_LDFLAGS = $(AM_LDFLAGS) $(FUZZER_LINK)

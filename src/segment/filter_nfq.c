@@ -41,8 +41,7 @@ struct seg_nfq {
 	qb_loop_t *loop;
 	uint16_t queue;
 	int family;
-	uint8_t cluster_ip[16];
-	struct segment_cfg seg;
+	struct seg_filter_cfg cfg; /* segments, family and cluster IP: what judge() needs */
 	uint64_t owned;
 	const struct classify *cls;
 	struct seg_filter_count cnt[SEGMENT_MAX];
@@ -65,36 +64,17 @@ static void count(struct seg_nfq *q, int seg, int verdict)
 /* The verdict for a packet whose first @len bytes (from the IP header) are @pkt. */
 static int judge(struct seg_nfq *q, const uint8_t *pkt, size_t len)
 {
-	struct flow_key src = { 0 }, dst = { 0 };
-	size_t alen;
-	int seg, verdict;
+	int seg = seg_filter_packet_segment(&q->cfg, q->cls, pkt, len), verdict;
 
-	if (len >= 20 && pkt[0] >> 4 == 4) {
-		src.family = dst.family = AF_INET;
-		memcpy(src.addr, pkt + 12, 4);
-		memcpy(dst.addr, pkt + 16, 4);
-		alen = 4;
-	} else if (len >= 40 && pkt[0] >> 4 == 6) {
-		src.family = dst.family = AF_INET6;
-		memcpy(src.addr, pkt + 8, 16);
-		memcpy(dst.addr, pkt + 24, 16);
-		alen = 16;
-	} else {
+	if (seg == -ENOENT)
+		return NF_ACCEPT; /* inner traffic is not filtered */
+	if (seg < 0) {
 		q->malformed++;
 		log_seg(LOG_DEBUG, "nfqueue: dropped a packet that is not IPv4/IPv6 (%zu bytes)",
 			len);
 		return NF_DROP;
 	}
-	if (dst.family == q->family && memcmp(dst.addr, q->cluster_ip, alen) == 0) {
-		seg = segment_of(&src, &q->seg); /* outer: by source */
-	} else {
-		if (!q->cls)
-			return NF_ACCEPT; /* inner traffic is not filtered */
-		seg = classify_lookup(q->cls, &dst);
-		if (seg == -ENOENT)
-			seg = segment_of(&dst, &q->seg);
-	}
-	assert(seg >= 0 && seg < SEGMENT_MAX);
+	assert(seg < SEGMENT_MAX);
 	verdict = q->owned & (UINT64_C(1) << seg) ? NF_ACCEPT : NF_DROP;
 	count(q, seg, verdict);
 	return verdict;
@@ -237,8 +217,8 @@ int seg_nfq_new(struct seg_nfq **out, const struct seg_filter_cfg *cfg, qb_loop_
 	q->fd = -1;
 	q->queue = cfg->queue_num;
 	q->family = cfg->family;
-	memcpy(q->cluster_ip, cfg->cluster_ip, sizeof(q->cluster_ip));
-	q->seg = cfg->seg;
+	q->cfg = *cfg;
+	q->cfg.nft_table = NULL; /* borrowed for the call only; not ours to keep */
 	q->tx = mnl_nlmsg_batch_start(q->txbuf, NFQ_TXBUF - NFQ_VERDICT_LEN);
 	if (!q->tx) {
 		rc = -ENOMEM;

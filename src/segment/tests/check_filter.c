@@ -407,6 +407,43 @@ static uint64_t nft_owned(const char *family)
 	return m;
 }
 
+/* The NFQUEUE filter's placement of a packet, without a queue: table cases. */
+START_TEST(test_filter_packet_segment)
+{
+	struct seg_filter_cfg cfg = base_cfg(SEG_FILTER_NFQUEUE, AF_INET);
+	struct classify *cls = classify_new(4);
+	struct flow_key k = { .family = AF_INET }, pfx = { .family = AF_INET };
+	uint8_t p[40] = { 0x45 };
+	int want;
+
+	ck_assert_ptr_nonnull(cls);
+	/* outer: 198.18.0.7 -> the cluster IP, by source */
+	memcpy(p + 12, "\xc6\x12\x00\x07", 4);
+	memcpy(p + 16, cfg.cluster_ip, 4);
+	memcpy(k.addr, p + 12, 4);
+	want = segment_of(&k, &cfg.seg);
+	ck_assert_int_ge(want, 0);
+	ck_assert_int_eq(seg_filter_packet_segment(&cfg, NULL, p, 20), want);
+	ck_assert_int_eq(seg_filter_packet_segment(&cfg, cls, p, 20), want);
+	/* inner: to 10.200.1.9; without a table not judged, with one by prefix, else by hash */
+	memcpy(p + 16, "\x0a\xc8\x01\x09", 4);
+	ck_assert_int_eq(seg_filter_packet_segment(&cfg, NULL, p, 20), -ENOENT);
+	memcpy(k.addr, p + 16, 4);
+	ck_assert_int_eq(seg_filter_packet_segment(&cfg, cls, p, 20), segment_of(&k, &cfg.seg));
+	memcpy(pfx.addr, "\x0a\xc8\x00\x00", 4);
+	ck_assert_int_eq(classify_add(cls, &pfx, 16, 3), 0);
+	ck_assert_int_eq(seg_filter_packet_segment(&cfg, cls, p, 20), 3);
+	/* too short, not IP, an IPv6 header cut short */
+	ck_assert_int_eq(seg_filter_packet_segment(&cfg, cls, p, 19), -EBADMSG);
+	p[0] = 0x15;
+	ck_assert_int_eq(seg_filter_packet_segment(&cfg, cls, p, 20), -EBADMSG);
+	p[0] = 0x60;
+	ck_assert_int_eq(seg_filter_packet_segment(&cfg, cls, p, 39), -EBADMSG);
+	ck_assert_int_eq(seg_filter_packet_segment(NULL, cls, p, 40), -EINVAL);
+	classify_free(cls);
+}
+END_TEST
+
 START_TEST(test_filter_nft_table)
 {
 	struct seg_filter_cfg cfg = base_cfg(SEG_FILTER_NFT, _i ? AF_INET6 : AF_INET);
@@ -751,6 +788,7 @@ Suite *filter_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_filter_input);
+	tcase_add_test(tc, test_filter_packet_segment);
 	tcase_add_loop_test(tc, test_filter_nft_table, 0, 2);
 	tcase_add_loop_test(tc, test_filter_nft_datapath, 0, 2);
 	tcase_add_test(tc, test_filter_nft_atomic);
