@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/prefix.h"
 #include "ikenode/crypto_kdf.h"
 #include "ikenode/ike_sa_int.h"
 #include "ikenode/keylog.h"
@@ -300,39 +301,26 @@ static void classify_prefix(struct ike_sa *sa, struct child_sa *c, int family, c
 	c->classified[c->n_classified++] = p;
 }
 
+struct classify_walk {
+	struct ike_sa *sa;
+	struct child_sa *c;
+	int family;
+};
+
+static void classify_one(void *ctx, const uint8_t *addr, unsigned int plen)
+{
+	struct classify_walk *w = ctx;
+
+	classify_prefix(w->sa, w->c, w->family, addr, plen);
+}
+
 /* A selector's address range as the fewest prefixes (at most 64 per selector). */
 static void classify_range(struct ike_sa *sa, struct child_sa *c, int family,
 			   const uint8_t *from, const uint8_t *to)
 {
-	size_t n = family == AF_INET ? 4 : 16;
-	uint8_t cur[16], last[16];
+	struct classify_walk w = { sa, c, family };
 
-	memcpy(cur, from, n);
-	for (int count = 0; count < 64 && memcmp(cur, to, n) <= 0; count++) {
-		unsigned int host = 0;
-
-		/* the largest aligned block at cur that ends within to */
-		for (unsigned int bits = 1; bits <= n * 8; bits++) {
-			if (cur[n - 1 - (bits - 1) / 8] & (1u << ((bits - 1) % 8)))
-				break;
-			memcpy(last, cur, n);
-			for (unsigned int b = 0; b < bits; b++)
-				last[n - 1 - b / 8] |= (uint8_t)(1u << (b % 8));
-			if (memcmp(last, to, n) > 0)
-				break;
-			host = bits;
-		}
-		classify_prefix(sa, c, family, cur, (unsigned int)(n * 8 - host));
-		memcpy(last, cur, n);
-		for (unsigned int b = 0; b < host; b++)
-			last[n - 1 - b / 8] |= (uint8_t)(1u << (b % 8));
-		if (!memcmp(last, to, n))
-			return;
-		memcpy(cur, last, n);
-		for (size_t i = n; i-- > 0;)
-			if (++cur[i])
-				break;
-	}
+	(void)!prefix_cover(from, to, family == AF_INET ? 4 : 16, 64, classify_one, &w);
 }
 
 static void child_classify(struct ike_sa *sa, struct child_sa *c)

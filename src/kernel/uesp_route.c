@@ -17,6 +17,7 @@
 #include <netlink/route/rule.h>
 
 #include "common/log.h"
+#include "common/prefix.h"
 
 /* a prefix list longer than this for one selector is not routed (logged) */
 #define UESP_MAX_PREFIXES 64
@@ -156,52 +157,6 @@ static int rule_change(struct uesp_routes *u, int family, bool add)
 	return rc < 0 ? nl_err(rc) : 0;
 }
 
-/*
- * Covers from..to (inclusive, n bytes, big-endian) with the fewest prefixes;
- * calls fn for each. Returns the count, or -E2BIG beyond UESP_MAX_PREFIXES.
- */
-static int range_prefixes(const uint8_t *from, const uint8_t *to, size_t n,
-			  void (*fn)(void *ctx, const uint8_t *addr, uint8_t plen), void *ctx)
-{
-	uint8_t cur[16];
-	int count = 0;
-
-	memcpy(cur, from, n);
-	for (;;) {
-		unsigned host = 0; /* trailing host bits of the block at cur */
-		uint8_t last[16];
-
-		/* the largest aligned block at cur that stays within to */
-		for (unsigned bits = 1; bits <= n * 8; bits++) {
-			size_t byte = n - 1 - (bits - 1) / 8;
-			unsigned bit = (bits - 1) % 8;
-			bool aligned = !(cur[byte] & (1u << bit));
-
-			if (!aligned)
-				break;
-			memcpy(last, cur, n);
-			for (unsigned b = 0; b < bits; b++)
-				last[n - 1 - b / 8] |= (uint8_t)(1u << (b % 8));
-			if (memcmp(last, to, n) > 0)
-				break;
-			host = bits;
-		}
-		if (++count > UESP_MAX_PREFIXES)
-			return -E2BIG;
-		fn(ctx, cur, (uint8_t)(n * 8 - host));
-		memcpy(last, cur, n);
-		for (unsigned b = 0; b < host; b++)
-			last[n - 1 - b / 8] |= (uint8_t)(1u << (b % 8));
-		if (!memcmp(last, to, n))
-			return count;
-		/* cur = last + 1 */
-		memcpy(cur, last, n);
-		for (size_t i = n; i-- > 0;)
-			if (++cur[i])
-				break;
-	}
-}
-
 struct route_walk {
 	struct uesp_routes *u;
 	int family;
@@ -210,7 +165,7 @@ struct route_walk {
 	const uint8_t *pref_src; /* NULL: the kernel picks */
 };
 
-static void route_ref(void *ctx, const uint8_t *addr, uint8_t plen)
+static void route_ref(void *ctx, const uint8_t *addr, unsigned int plen)
 {
 	struct route_walk *w = ctx;
 	struct uesp_routes *u = w->u;
@@ -265,7 +220,8 @@ int uesp_routes_policy(struct uesp_routes *u, const struct kernel_policy *p, boo
 		return 0;
 	if (add && local_src(&p->src, src))
 		w.pref_src = src;
-	n = range_prefixes(p->dst.from, p->dst.to, addr_len(p->dst.family), route_ref, &w);
+	n = prefix_cover(p->dst.from, p->dst.to, addr_len(p->dst.family), UESP_MAX_PREFIXES,
+			 route_ref, &w);
 	if (n == -E2BIG)
 		log_knl(LOG_WARNING, "uesp: a selector needs more than %d routes: not routed",
 			UESP_MAX_PREFIXES);
